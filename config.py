@@ -1,0 +1,55 @@
+"""Settings, read from the environment (see README and docs/deploy.md)."""
+
+import os
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+class Config:
+    # None means "the embedded SQLite file under instance/", resolved by create_app
+    # because only the app knows where its instance folder is.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # None means "generate one and keep it under instance/" (refused with DATABASE_URL).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    MESSAGE_QUEUE_URL = os.environ.get("MESSAGE_QUEUE_URL") or None
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = int(os.environ.get("PORT", "5000"))
+    LOAD_DEMO = _flag("LOAD_DEMO", True)
+    # eventlet (the default), gevent or threading; wsgi.py monkey-patches to match.
+    ASYNC_MODE = os.environ.get("ASYNC_MODE") or "eventlet"
+
+    LANGUAGES = ("pl", "en")
+    BABEL_DEFAULT_LOCALE = "pl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
+    # Timezone given to sessions created without one; times are shown in it.
+    DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Warsaw")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
+    # A participant joins once and keeps their place for the whole event.
+    PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
+    WTF_CSRF_TIME_LIMIT = None
+    # The largest legitimate body is a session with its rooms and bios.
+    MAX_CONTENT_LENGTH = 256 * 1024
+    # One Socket.IO message: a 500-character post is far below this.
+    SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    MESSAGE_QUEUE_URL = None
+    LOAD_DEMO = False
+    # The test clients need no server loop; the real servers of the e2e and infra
+    # tests run wsgi.py, which uses the default.
+    ASYNC_MODE = "threading"
+    WTF_CSRF_ENABLED = False
+    SERVER_NAME = None

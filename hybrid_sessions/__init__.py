@@ -1,0 +1,101 @@
+"""Hybrid Sessions: panel pages, live breakout rooms and the session note."""
+
+import logging
+import secrets
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, request, session
+
+from config import Config
+
+from .extensions import babel, csrf, db, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def _secret_key(app: Flask) -> str:
+    """Generated once and kept under instance/, so sessions survive restarts."""
+    if app.config.get("DATABASE_URL_GIVEN"):
+        raise RuntimeError("SECRET_KEY must be set when DATABASE_URL is set")
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers work while one writer commits; the busy timeout makes a writer
+    # wait for the lock instead of failing with "database is locked"; NORMAL sync in
+    # WAL keeps every commit through a process crash.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def select_locale() -> str:
+    languages = Config.LANGUAGES
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or "pl"
+
+
+def create_app(config_class: type = Config, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.config["DATABASE_URL_GIVEN"] = bool(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'hybrid_sessions.db'}"
+        )
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "connect_args": {"timeout": 10},
+        }
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+    csrf.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config["MESSAGE_QUEUE_URL"],
+        max_http_buffer_size=app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
+        async_mode=app.config.get("ASYNC_MODE"),
+        # Same-origin only: browsers from other sites are refused at the handshake.
+        cors_allowed_origins=None,
+    )
+
+    from . import cli, live, web
+
+    web.register(app)
+    live.register(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,42 @@
+"""Command line: `flask --app wsgi create-moderator EMAIL --password PASSWORD` and friends.
+
+`flask --app wsgi db upgrade` comes from Flask-Migrate.
+"""
+
+import click
+from flask import Flask
+
+from .services import accounts
+from .services.errors import DomainError
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("create-moderator")
+    @click.argument("email")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option("--name", default=None, help="The name shown to other moderators.")
+    def create_moderator(email: str, password: str, name: str | None) -> None:
+        """Create a moderator account, or reset its password and re-enable it."""
+        try:
+            moderator, created = accounts.create_or_update_moderator(email, password, name)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"{'Created' if created else 'Updated'} moderator {moderator.email}")
+
+    @app.cli.command("disable-moderator")
+    @click.argument("email")
+    def disable_moderator(email: str) -> None:
+        """Disable a moderator account: it can no longer sign in or moderate."""
+        try:
+            moderator = accounts.set_moderator_active(email, False)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"Disabled moderator {moderator.email}")
+
+    @app.cli.command("load-demo")
+    def load_demo_command() -> None:
+        """Load the demo session (the 2021 panel) if it is not there yet."""
+        from .demo import load_demo
+
+        email, password = load_demo()
+        click.echo(f"Demo loaded; moderator {email}" + (f" / {password}" if password else ""))

@@ -1,0 +1,38 @@
+"""Server→client events. Usable from socket handlers and HTTP views alike; with a
+message queue configured they reach clients of every process."""
+
+from ..extensions import socketio
+from ..models import Panel
+from ..services import panels
+from ..services.notes import current_note_shape
+from ..services.shapes import room_shape
+from . import channels
+
+
+def recommendation(event: str, rec: dict, panel_id: int) -> None:
+    """rec:new / rec:updated to the room (the poster too) and its moderators, once each."""
+    socketio.emit(
+        event, rec, to=[channels.breakout(rec["room_id"]), channels.moderators(panel_id)]
+    )
+
+
+def note_updated(panel: Panel, note: dict | None = None) -> dict:
+    note = note or current_note_shape(panel)
+    socketio.emit("note:updated", note, to=channels.moderators(panel.id))
+    return note
+
+
+def note_published(panel: Panel, payload: dict) -> None:
+    socketio.emit("note:published", payload, to=channels.everyone(panel.id))
+
+
+def rooms_changed(panel: Panel) -> list[dict]:
+    """Places taken per room, for moderators and for the room pages' room lists."""
+    counts = panels.room_counts(panel.id)
+    rooms = [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms]
+    socketio.emit(
+        "rooms:updated",
+        {"slug": panel.slug, "rooms": rooms},
+        to=[channels.moderators(panel.id), channels.everyone(panel.id)],
+    )
+    return rooms

@@ -1,0 +1,16 @@
+"""Names of the Socket.IO rooms that events are fanned out to."""
+
+
+def breakout(room_id: int) -> str:
+    """Everyone who joined this breakout room."""
+    return f"room:{room_id}"
+
+
+def moderators(panel_id: int) -> str:
+    """Moderators watching the session's console."""
+    return f"mod:{panel_id}"
+
+
+def everyone(panel_id: int) -> str:
+    """Every connected participant and moderator of the session."""
+    return f"panel:{panel_id}"

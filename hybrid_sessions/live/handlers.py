@@ -1,0 +1,272 @@
+"""Socket.IO handlers: authenticate, validate the payload, call one service, ack, emit.
+
+Every client→server event answers through its acknowledgement with `{"ok": true, ...}`
+or `{"ok": false, "error": {"code", "message"}}`; a bad event never closes the socket.
+"""
+
+import functools
+import logging
+
+from flask import request, session, url_for
+from flask_socketio import join_room, leave_room
+
+from .. import schemas
+from ..extensions import db, socketio
+from ..services import notes, panels, participants, recommendations
+from ..services.errors import DomainError, Invalid
+from ..services.shapes import panel_shape, rec_shape, room_shape
+from . import broadcast, channels
+from .identity import Identity, from_cookie, from_token
+
+log = logging.getLogger(__name__)
+_identities: dict[str, Identity] = {}
+
+
+def _me() -> Identity:
+    identity = _identities.get(request.sid)
+    if identity is None:  # only if a handler raced a disconnect
+        raise Invalid("this connection is not signed in")
+    return identity
+
+
+def event(name: str, schema: type[schemas.Schema] | None = None):
+    """Register a handler that turns every outcome into an ack."""
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        def wrapper(payload=None, *_ignored):
+            try:
+                data = schemas.parse(schema, payload) if schema else payload
+                return {"ok": True, **(handler(data) or {})}
+            except DomainError as exc:
+                db.session.rollback()
+                if exc.code in ("forbidden", "unauthorized"):
+                    identity = _identities.get(request.sid)
+                    log.warning(
+                        "security: refused %s (%s) for credential %s",
+                        name,
+                        exc.code,
+                        identity.fingerprint if identity else "-",
+                    )
+                return {"ok": False, "error": exc.to_dict(), **exc.extra}
+            except Exception:
+                db.session.rollback()
+                log.exception("live event %s failed", name)
+                return {
+                    "ok": False,
+                    "error": {"code": "internal", "message": "the server failed; try again"},
+                }
+
+        socketio.on_event(name, wrapper)
+        return wrapper
+
+    return decorate
+
+
+@socketio.on("connect")
+def connect(auth=None):
+    """Accept a bearer token (auth={"token": ...}) or the browser's session cookie."""
+    try:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        identity = from_token(token) if token else from_cookie(session)
+    except DomainError as exc:
+        raise ConnectionRefusedError(exc.code) from None
+    finally:
+        db.session.rollback()
+    _identities[request.sid] = identity
+    for panel_id in identity.participants:
+        join_room(channels.everyone(panel_id))
+
+
+@socketio.on("disconnect")
+def disconnect(*_args):
+    _identities.pop(request.sid, None)
+
+
+# --- participants ---------------------------------------------------------------------
+
+
+@event("room:join", schemas.RoomJoin)
+def room_join(data: schemas.RoomJoin) -> dict:
+    """Enter a breakout room (moving from another, if places allow); get its posts."""
+    room = participants.find_room(data.room_id)
+    participant = _me().participant_in(room.panel_id)
+    moved, left = participants.enter_room(participant, room)
+    if left is not None:
+        leave_room(channels.breakout(left.id))
+    join_room(channels.breakout(room.id))
+    join_room(channels.everyone(room.panel_id))
+    panel = room.panel
+    if moved:
+        rooms = broadcast.rooms_changed(panel)
+        room_info = next(r for r in rooms if r["id"] == room.id)
+    else:
+        room_info = room_shape(room, panels.room_counts(panel.id).get(room.id, 0))
+    recs = recommendations.room_recommendations(room)
+    published = panels.latest_published_version(panel.id)
+    return {
+        "room": room_info,
+        "recommendations": [rec_shape(r) for r in recs],
+        "participant": {"id": participant.id, "display_name": participant.display_name},
+        "voted": sorted(recommendations.votes_by(participant, [r.id for r in recs])),
+        "published": _published_payload(panel.slug, published) if published else None,
+    }
+
+
+@event("rec:post", schemas.RecPost)
+def rec_post(data: schemas.RecPost) -> dict:
+    """Post a recommendation. The ack comes after the commit; a retried client_id
+    returns the first post and adds nothing."""
+    room = participants.find_room(data.room_id)
+    participant = _me().participant_in(room.panel_id)
+    rec, created = recommendations.post_recommendation(
+        room, participant, data.client_id, data.text
+    )
+    shape = rec_shape(rec)
+    if created:
+        broadcast.recommendation("rec:new", shape, rec.panel_id)
+    return {"recommendation": shape, "duplicate": not created}
+
+
+def _rec_change(data: schemas.RecRef, change) -> dict:
+    rec = recommendations.get_recommendation(data.recommendation_id)
+    participant = _me().participant_in(rec.panel_id)
+    rec, changed = change(rec.id, participant)
+    shape = rec_shape(rec)
+    if changed:
+        broadcast.recommendation("rec:updated", shape, rec.panel_id)
+    return {"recommendation": shape}
+
+
+@event("rec:vote", schemas.RecRef)
+def rec_vote(data: schemas.RecRef) -> dict:
+    """+1 a recommendation in one's own room (once per person)."""
+    return _rec_change(data, recommendations.vote)
+
+
+@event("rec:unvote", schemas.RecRef)
+def rec_unvote(data: schemas.RecRef) -> dict:
+    """Take back one's +1."""
+    return _rec_change(data, recommendations.unvote)
+
+
+@event("rec:withdraw", schemas.RecRef)
+def rec_withdraw(data: schemas.RecRef) -> dict:
+    """The author withdraws their own post."""
+    return _rec_change(data, recommendations.withdraw)
+
+
+# --- moderators -----------------------------------------------------------------------
+
+
+def _moderated_panel(slug: str):
+    moderator = _me().moderator()
+    panel = panels.get_panel(slug)
+    panels.require_moderator(moderator, panel)
+    return moderator, panel
+
+
+def _published_payload(slug: str, number: int) -> dict:
+    return {"version": number, "url": url_for("pages.note", slug=slug, _external=True)}
+
+
+@event("session:watch", schemas.SessionRef)
+def session_watch(data: schemas.SessionRef) -> dict:
+    """Subscribe a moderator to every room of the session; get the whole state."""
+    _, panel = _moderated_panel(data.slug)
+    join_room(channels.moderators(panel.id))
+    join_room(channels.everyone(panel.id))
+    counts = panels.room_counts(panel.id)
+    return {
+        "session": panel_shape(panel, counts, panels.latest_published_version(panel.id)),
+        "rooms": [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms],
+        "recommendations": [rec_shape(r) for r in recommendations.panel_recommendations(panel)],
+        "note": notes.current_note_shape(panel),
+    }
+
+
+def _note_changed(panel) -> dict:
+    db.session.expire_all()
+    return broadcast.note_updated(panel)
+
+
+def _find_item(note: dict, item_id: int) -> dict | None:
+    return next(
+        (i for s in note["sections"] for i in s["items"] if i["id"] == item_id), None
+    )
+
+
+@event("note:merge", schemas.NoteMerge)
+def note_merge(data: schemas.NoteMerge) -> dict:
+    """Merge recommendations (from any rooms) into one reworded note item."""
+    moderator, panel = _moderated_panel(data.slug)
+    item = notes.merge_into_note(
+        panel, data.recommendation_ids, data.text, data.section, moderator, data.version
+    )
+    note = _note_changed(panel)
+    return {"item": _find_item(note, item.id), "note": note}
+
+
+@event("note:edit_item", schemas.NoteEditItem)
+def note_edit_item(data: schemas.NoteEditItem) -> dict:
+    """Reword an item or move it to another section."""
+    moderator, panel = _moderated_panel(data.slug)
+    item = notes.edit_item(panel, data.item_id, moderator, data.text, data.section, data.version)
+    note = _note_changed(panel)
+    return {"item": _find_item(note, item.id), "note": note}
+
+
+@event("note:remove_item", schemas.NoteItemRef)
+def note_remove_item(data: schemas.NoteItemRef) -> dict:
+    """Remove an item; its recommendations can be merged again."""
+    moderator, panel = _moderated_panel(data.slug)
+    notes.remove_item(panel, data.item_id, moderator, data.version)
+    return {"note": _note_changed(panel)}
+
+
+@event("note:move_item", schemas.NoteMoveItem)
+def note_move_item(data: schemas.NoteMoveItem) -> dict:
+    """Reorder an item within its section or into another section."""
+    moderator, panel = _moderated_panel(data.slug)
+    notes.move_item(panel, data.item_id, data.position, moderator, data.section_id, data.version)
+    return {"note": _note_changed(panel)}
+
+
+@event("note:move_section", schemas.NoteMoveSection)
+def note_move_section(data: schemas.NoteMoveSection) -> dict:
+    moderator, panel = _moderated_panel(data.slug)
+    notes.move_section(panel, data.section_id, data.position, moderator, data.version)
+    return {"note": _note_changed(panel)}
+
+
+@event("note:rename_section", schemas.NoteRenameSection)
+def note_rename_section(data: schemas.NoteRenameSection) -> dict:
+    moderator, panel = _moderated_panel(data.slug)
+    notes.rename_section(panel, data.section_id, data.title, moderator, data.version)
+    return {"note": _note_changed(panel)}
+
+
+@event("note:delete_section", schemas.NoteSectionRef)
+def note_delete_section(data: schemas.NoteSectionRef) -> dict:
+    moderator, panel = _moderated_panel(data.slug)
+    notes.delete_section(panel, data.section_id, moderator, data.version)
+    return {"note": _note_changed(panel)}
+
+
+@event("note:summary", schemas.NoteSummary)
+def note_summary(data: schemas.NoteSummary) -> dict:
+    """Set the note's prose summary."""
+    moderator, panel = _moderated_panel(data.slug)
+    notes.set_summary(panel, data.summary, moderator, data.version)
+    return {"note": _note_changed(panel)}
+
+
+@event("note:publish", schemas.SessionRef)
+def note_publish(data: schemas.SessionRef) -> dict:
+    """Publish the note as its next version and tell everyone in the session."""
+    moderator, panel = _moderated_panel(data.slug)
+    version = notes.publish_note(panel, moderator)
+    payload = _published_payload(panel.slug, version.number)
+    broadcast.note_published(panel, payload)
+    _note_changed(panel)
+    return payload

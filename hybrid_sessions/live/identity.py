@@ -1,0 +1,69 @@
+"""Who is on the other end of a socket.
+
+Resolved once at connect (from a bearer token or the browser's signed session cookie)
+and kept per socket id. Moderator rights are re-checked against the database on every
+moderator event, so a disabled account loses them on open sockets at once.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from ..extensions import db
+from ..models import Moderator, Participant
+from ..services import accounts
+from ..services.errors import Forbidden, Unauthorized
+
+
+@dataclass
+class Identity:
+    moderator_id: int | None = None
+    # panel id -> participant id: a browser may have joined several sessions.
+    participants: dict[int, int] = field(default_factory=dict)
+    # A short hash of the credential, for logs; never the credential itself.
+    fingerprint: str = ""
+
+    def participant_in(self, panel_id: int) -> Participant:
+        participant_id = self.participants.get(panel_id)
+        participant = db.session.get(Participant, participant_id) if participant_id else None
+        if participant is None:
+            raise Forbidden("join this session as a participant first")
+        return participant
+
+    def moderator(self) -> Moderator:
+        moderator = accounts.active_moderator(self.moderator_id)
+        if moderator is None:
+            raise Forbidden("moderators only")
+        return moderator
+
+
+def fingerprint(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()[:12]
+
+
+def from_token(token: object) -> Identity:
+    participant = accounts.participant_for_token(token)
+    if participant is not None:
+        return Identity(
+            participants={participant.panel_id: participant.id}, fingerprint=fingerprint(token)
+        )
+    moderator = accounts.moderator_for_token(token)
+    if moderator is not None:
+        return Identity(moderator_id=moderator.id, fingerprint=fingerprint(token))
+    raise Unauthorized("unknown or revoked token")
+
+
+def from_cookie(cookie_session) -> Identity:
+    """The signed-in moderator and the sessions this browser joined."""
+    identity = Identity()
+    moderator = accounts.active_moderator(cookie_session.get("moderator_id"))
+    if moderator is not None:
+        identity.moderator_id = moderator.id
+    tokens = list((cookie_session.get("participant_tokens") or {}).values())
+    for token in tokens:
+        participant = accounts.participant_for_token(token)
+        if participant is not None:
+            identity.participants[participant.panel_id] = participant.id
+    if identity.moderator_id is None and not identity.participants:
+        raise Unauthorized("sign in or join a session first")
+    identity.fingerprint = fingerprint("|".join(map(str, [identity.moderator_id, *tokens])))
+    return identity

@@ -1,0 +1,25 @@
+"""The domain's tables, one module per concept."""
+
+from .moderator import Moderator, ModeratorToken
+from .note import Note, NoteItem, NoteItemSource, NoteSection, NoteVersion
+from .panel import Panel, PanelPerson, panel_moderators
+from .participant import Participant
+from .recommendation import Recommendation, Vote
+from .room import BreakoutRoom
+
+__all__ = [
+    "BreakoutRoom",
+    "Moderator",
+    "ModeratorToken",
+    "Note",
+    "NoteItem",
+    "NoteItemSource",
+    "NoteSection",
+    "NoteVersion",
+    "Panel",
+    "PanelPerson",
+    "Participant",
+    "Recommendation",
+    "Vote",
+    "panel_moderators",
+]

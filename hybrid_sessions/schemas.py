@@ -1,0 +1,174 @@
+"""Payload schemas: one per API body and per socket event.
+
+They check shape and types only (a string where a string belongs, no missing field);
+the services check the domain rules (lengths after trimming, who may do what).
+Numbers and strings are strict: "3" is not a room id, 3 is not a name.
+"""
+
+from typing import Annotated, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import ValidationError as _ValidationError
+
+from .services.errors import Invalid
+from .services.panels import PanelInput, PersonInput, RoomInput
+
+# Generous upper bounds at the shape level; the services enforce the real limits
+# with clearer messages (e.g. 500 characters for a post, counted after trimming).
+Str = Annotated[StrictStr, Field(max_length=20000)]
+ShortStr = Annotated[StrictStr, Field(max_length=1000)]
+Id = Annotated[StrictInt, Field(ge=1, le=2**62)]
+Version = Annotated[StrictInt, Field(ge=0, le=2**62)] | None
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+# --- JSON API -------------------------------------------------------------------------
+
+
+class TokenRequest(Schema):
+    email: ShortStr
+    password: ShortStr
+
+
+class PersonBody(Schema):
+    name: ShortStr
+    bio: Str = ""
+
+
+class RoomBody(Schema):
+    name: ShortStr
+    prompt: Str = ""
+    facilitator: ShortStr = ""
+    capacity: Annotated[StrictInt, Field(ge=1, le=10000)] | None = None
+
+
+class SessionBody(Schema):
+    title: ShortStr
+    slug: ShortStr | None = None
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    timezone: ShortStr | None = None
+    about: Str = ""
+    join_info: Str = ""
+    moderator: PersonBody | None = None
+    guests: Annotated[list[PersonBody], Field(max_length=20)] = []
+    rooms: Annotated[list[RoomBody], Field(min_length=1, max_length=50)]
+    co_moderators: Annotated[list[ShortStr], Field(max_length=20)] = []
+
+    def to_input(self, default_timezone: str = "Europe/Warsaw") -> PanelInput:
+        return PanelInput(
+            title=self.title,
+            slug=self.slug,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            timezone=self.timezone or default_timezone,
+            about=self.about,
+            join_info=self.join_info,
+            moderator=PersonInput(self.moderator.name, self.moderator.bio)
+            if self.moderator
+            else None,
+            guests=[PersonInput(g.name, g.bio) for g in self.guests],
+            rooms=[RoomInput(r.name, r.prompt, r.facilitator, r.capacity) for r in self.rooms],
+            co_moderators=list(self.co_moderators),
+        )
+
+
+class JoinBody(Schema):
+    display_name: ShortStr
+    attendance: Literal["remote", "in_room"]
+    room_id: Id | None = None
+
+
+# --- Socket.IO events -----------------------------------------------------------------
+
+
+class RoomJoin(Schema):
+    room_id: Id
+
+
+class RecPost(Schema):
+    room_id: Id
+    client_id: Annotated[StrictStr, Field(max_length=64)]
+    text: Str
+
+
+class RecRef(Schema):
+    recommendation_id: Id
+
+
+class SessionRef(Schema):
+    slug: ShortStr
+
+
+class NoteMerge(Schema):
+    slug: ShortStr
+    recommendation_ids: Annotated[list[Id], Field(max_length=200)]
+    text: Str
+    section: ShortStr
+    version: Version = None
+
+
+class NoteEditItem(Schema):
+    slug: ShortStr
+    item_id: Id
+    text: Str | None = None
+    section: ShortStr | None = None
+    version: Version = None
+
+
+class NoteItemRef(Schema):
+    slug: ShortStr
+    item_id: Id
+    version: Version = None
+
+
+class NoteMoveItem(Schema):
+    slug: ShortStr
+    item_id: Id
+    position: Annotated[StrictInt, Field(ge=0, le=100000)]
+    section_id: Id | None = None
+    version: Version = None
+
+
+class NoteMoveSection(Schema):
+    slug: ShortStr
+    section_id: Id
+    position: Annotated[StrictInt, Field(ge=0, le=100000)]
+    version: Version = None
+
+
+class NoteRenameSection(Schema):
+    slug: ShortStr
+    section_id: Id
+    title: ShortStr
+    version: Version = None
+
+
+class NoteSectionRef(Schema):
+    slug: ShortStr
+    section_id: Id
+    version: Version = None
+
+
+class NoteSummary(Schema):
+    slug: ShortStr
+    summary: Str
+    version: Version = None
+
+
+S = TypeVar("S", bound=Schema)
+
+
+def parse(schema: type[S], payload: object) -> S:
+    """Validate a payload or raise Invalid naming the first bad field."""
+    if not isinstance(payload, dict):
+        raise Invalid("the payload must be a JSON object")
+    try:
+        return schema.model_validate(payload)
+    except _ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in error["loc"]) or "payload"
+        raise Invalid(f"{where}: {error['msg']}") from None

@@ -1,0 +1,115 @@
+"""Moderator accounts and the bearer tokens of moderators and participants."""
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import Moderator, ModeratorToken, Participant
+from .errors import Invalid, Unauthorized
+from .text import clean_text
+
+MIN_PASSWORD = 8
+# Checked against when the email is unknown, so a wrong email costs as long as a wrong
+# password and response times do not tell which accounts exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def new_token(prefix: str) -> str:
+    """256 random bits; the prefix only tells a reader what kind of token it is."""
+    return f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def normalise_email(email: object) -> str:
+    value = clean_text(email, "email", max_len=254, multiline=False).lower()
+    if "@" not in value or value.startswith("@") or value.endswith("@"):
+        raise Invalid("email is not an email address")
+    return value
+
+
+def create_or_update_moderator(
+    email: str, password: str, display_name: str | None = None
+) -> tuple[Moderator, bool]:
+    """Create the account, or reset its password (and re-enable it). Returns (moderator, created)."""
+    email = normalise_email(email)
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise Invalid(f"password must be at least {MIN_PASSWORD} characters")
+    moderator = db.session.scalar(sa.select(Moderator).where(Moderator.email == email))
+    created = moderator is None
+    if created:
+        moderator = Moderator(email=email)
+        db.session.add(moderator)
+    moderator.password_hash = generate_password_hash(password)
+    moderator.is_active = True
+    if display_name is not None:
+        moderator.display_name = clean_text(
+            display_name, "display name", max_len=120, min_len=0, multiline=False
+        )
+    db.session.commit()
+    return moderator, created
+
+
+def set_moderator_active(email: str, active: bool) -> Moderator:
+    moderator = db.session.scalar(
+        sa.select(Moderator).where(Moderator.email == normalise_email(email))
+    )
+    if moderator is None:
+        raise Invalid("no moderator with that email")
+    moderator.is_active = active
+    db.session.commit()
+    return moderator
+
+
+def authenticate(email: object, password: object) -> Moderator:
+    """The active moderator with these credentials, or Unauthorized."""
+    try:
+        email = normalise_email(email)
+    except Invalid:
+        email = None
+    moderator = (
+        db.session.scalar(sa.select(Moderator).where(Moderator.email == email)) if email else None
+    )
+    password = password if isinstance(password, str) else ""
+    ok = check_password_hash(moderator.password_hash if moderator else _DUMMY_HASH, password)
+    if not ok or moderator is None or not moderator.is_active:
+        raise Unauthorized("wrong email or password")
+    return moderator
+
+
+def issue_moderator_token(moderator: Moderator) -> str:
+    token = new_token("hsm")
+    db.session.add(ModeratorToken(moderator_id=moderator.id, token_hash=hash_token(token)))
+    db.session.commit()
+    return token
+
+
+def moderator_for_token(token: object) -> Moderator | None:
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    return db.session.scalar(
+        sa.select(Moderator)
+        .join(ModeratorToken, ModeratorToken.moderator_id == Moderator.id)
+        .where(ModeratorToken.token_hash == hash_token(token), Moderator.is_active)
+    )
+
+
+def active_moderator(moderator_id: int | None) -> Moderator | None:
+    """Reloaded on every moderator action, so disabling an account takes effect at once."""
+    if moderator_id is None:
+        return None
+    moderator = db.session.get(Moderator, moderator_id)
+    return moderator if moderator is not None and moderator.is_active else None
+
+
+def participant_for_token(token: object) -> Participant | None:
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    return db.session.scalar(
+        sa.select(Participant).where(Participant.token_hash == hash_token(token))
+    )

@@ -1,0 +1,354 @@
+"""The session note: merging recommendations into items, editing, and publishing.
+
+Every change goes through `_bump`, a conditional UPDATE of the note's revision. When two
+moderators act on the same revision, exactly one UPDATE matches; the other gets
+`Conflict` carrying the current note, and nothing is overwritten.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import (
+    Moderator,
+    Note,
+    NoteItem,
+    NoteItemSource,
+    NoteSection,
+    NoteVersion,
+    Panel,
+    Recommendation,
+)
+from ..models.types import utcnow
+from .errors import AlreadyMerged, Conflict, Invalid, NotFound
+from .panels import latest_published_version
+from .shapes import note_shape
+from .text import clean_text
+
+MAX_SOURCES = 200
+MAX_SUMMARY = 20000
+
+
+def get_note(panel: Panel) -> Note:
+    note = db.session.scalar(sa.select(Note).where(Note.panel_id == panel.id))
+    if note is None:
+        note = Note(panel_id=panel.id)
+        db.session.add(note)
+        db.session.commit()
+    return note
+
+
+def current_note_shape(panel: Panel, note: Note | None = None) -> dict:
+    note = note or get_note(panel)
+    return note_shape(note, panel.slug, latest_published_version(panel.id))
+
+
+def _conflict(panel: Panel) -> Conflict:
+    db.session.rollback()
+    return Conflict(
+        "someone changed the note first; here is the current version",
+        note=current_note_shape(panel),
+    )
+
+
+def _bump(panel: Panel, note: Note, expected_version: int | None) -> None:
+    seen = note.revision
+    if expected_version is not None and expected_version != seen:
+        raise _conflict(panel)
+    result = db.session.execute(
+        sa.update(Note)
+        .where(Note.id == note.id, Note.revision == seen)
+        .values(revision=seen + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise _conflict(panel)
+    note.revision = seen + 1
+
+
+def _ids(value: object, field: str, limit: int) -> list[int]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise Invalid(f"{field} must be a list of ids")
+    if len(value) > limit:
+        raise Invalid(f"{field} holds at most {limit} ids")
+    if len(set(value)) != len(value):
+        raise Invalid(f"{field} lists an id twice")
+    return value
+
+
+def _section_title(value: object) -> str:
+    return clean_text(value, "section", max_len=200, multiline=False)
+
+
+def _item_text(value: object) -> str:
+    return clean_text(value, "text", max_len=NoteItem.MAX_TEXT)
+
+
+def _section_for(note: Note, title: str) -> NoteSection:
+    """The section with this title (case-insensitive), or a new one at the end."""
+    for section in note.sections:
+        if section.title.casefold() == title.casefold():
+            return section
+    section = NoteSection(title=title, position=len(note.sections))
+    note.sections.append(section)
+    return section
+
+
+def _renumber(items_or_sections: list) -> None:
+    for position, thing in enumerate(items_or_sections):
+        thing.position = position
+
+
+def _get_item(note: Note, item_id: object) -> NoteItem:
+    item = (
+        db.session.get(NoteItem, item_id)
+        if isinstance(item_id, int) and not isinstance(item_id, bool)
+        else None
+    )
+    if item is None or item.section.note_id != note.id:
+        raise NotFound("no such item in this note")
+    return item
+
+
+def _get_section(note: Note, section_id: object) -> NoteSection:
+    section = (
+        db.session.get(NoteSection, section_id)
+        if isinstance(section_id, int) and not isinstance(section_id, bool)
+        else None
+    )
+    if section is None or section.note_id != note.id:
+        raise NotFound("no such section in this note")
+    return section
+
+
+def merge_into_note(
+    panel: Panel,
+    recommendation_ids: object,
+    text: object,
+    section: object,
+    actor: Moderator,
+    expected_version: int | None = None,
+) -> NoteItem:
+    """Turn recommendations (from any rooms of the session) into one note item.
+
+    With no recommendation ids the moderator adds an item of their own (e.g. a point
+    a guest made in the talk), which has no sources and no support.
+    """
+    rec_ids = _ids(recommendation_ids, "recommendation_ids", MAX_SOURCES)
+    text = _item_text(text)
+    title = _section_title(section)
+    note = get_note(panel)
+    recs = (
+        db.session.scalars(
+            sa.select(Recommendation).where(
+                Recommendation.id.in_(rec_ids), Recommendation.panel_id == panel.id
+            )
+        ).all()
+        if rec_ids
+        else []
+    )
+    if len(recs) != len(rec_ids):
+        raise NotFound("a recommendation is not in this session")
+    if any(r.status != Recommendation.ACTIVE for r in recs):
+        raise Invalid("a withdrawn recommendation cannot be merged")
+    if rec_ids and db.session.scalar(
+        sa.select(NoteItemSource.id).where(NoteItemSource.recommendation_id.in_(rec_ids)).limit(1)
+    ):
+        raise AlreadyMerged("a recommendation is already in a note item")
+    _bump(panel, note, expected_version)
+    target = _section_for(note, title)
+    item = NoteItem(text=text, position=len(target.items), created_by_id=actor.id)
+    item.sources = [NoteItemSource(recommendation_id=r.id) for r in recs]
+    target.items.append(item)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another moderator merged one of these in the same instant.
+        db.session.rollback()
+        raise AlreadyMerged("a recommendation is already in a note item") from None
+    return item
+
+
+def edit_item(
+    panel: Panel,
+    item_id: object,
+    actor: Moderator,
+    text: object = None,
+    section: object = None,
+    expected_version: int | None = None,
+) -> NoteItem:
+    """Reword an item, or move it to another (possibly new) section."""
+    note = get_note(panel)
+    item = _get_item(note, item_id)
+    new_text = _item_text(text) if text is not None else None
+    new_title = _section_title(section) if section is not None else None
+    if new_text is None and new_title is None:
+        raise Invalid("give text or section to change")
+    _bump(panel, note, expected_version)
+    if new_text is not None:
+        item.text = new_text
+    if new_title is not None and new_title.casefold() != item.section.title.casefold():
+        old = item.section
+        old.items.remove(item)
+        _renumber(old.items)
+        target = _section_for(note, new_title)
+        target.items.append(item)
+        _renumber(target.items)
+    db.session.commit()
+    return item
+
+
+def remove_item(
+    panel: Panel, item_id: object, actor: Moderator, expected_version: int | None = None
+) -> None:
+    """Delete an item; its recommendations become free to merge again."""
+    note = get_note(panel)
+    item = _get_item(note, item_id)
+    _bump(panel, note, expected_version)
+    section = item.section
+    section.items.remove(item)
+    _renumber(section.items)
+    db.session.commit()
+
+
+def _position(value: object, length: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Invalid("position must be an integer")
+    return max(0, min(value, length - 1))
+
+
+def move_item(
+    panel: Panel,
+    item_id: object,
+    position: object,
+    actor: Moderator,
+    section_id: object = None,
+    expected_version: int | None = None,
+) -> NoteItem:
+    """Put an item at `position` (0-based) within its section or another section."""
+    note = get_note(panel)
+    item = _get_item(note, item_id)
+    target = item.section if section_id is None else _get_section(note, section_id)
+    _bump(panel, note, expected_version)
+    item.section.items.remove(item)
+    _renumber(item.section.items)
+    target.items.insert(_position(position, len(target.items) + 1), item)
+    _renumber(target.items)
+    db.session.commit()
+    return item
+
+
+def move_section(
+    panel: Panel,
+    section_id: object,
+    position: object,
+    actor: Moderator,
+    expected_version: int | None = None,
+) -> None:
+    note = get_note(panel)
+    section = _get_section(note, section_id)
+    _bump(panel, note, expected_version)
+    note.sections.remove(section)
+    note.sections.insert(_position(position, len(note.sections) + 1), section)
+    _renumber(note.sections)
+    db.session.commit()
+
+
+def rename_section(
+    panel: Panel,
+    section_id: object,
+    title: object,
+    actor: Moderator,
+    expected_version: int | None = None,
+) -> None:
+    note = get_note(panel)
+    section = _get_section(note, section_id)
+    title = _section_title(title)
+    if any(s.id != section.id and s.title.casefold() == title.casefold() for s in note.sections):
+        raise Invalid("another section has this title")
+    _bump(panel, note, expected_version)
+    section.title = title
+    db.session.commit()
+
+
+def delete_section(
+    panel: Panel, section_id: object, actor: Moderator, expected_version: int | None = None
+) -> None:
+    """Delete an empty section. One with items must be emptied first, so no item is
+    ever removed as a side effect."""
+    note = get_note(panel)
+    section = _get_section(note, section_id)
+    if section.items:
+        raise Invalid("move or remove this section's items first")
+    _bump(panel, note, expected_version)
+    note.sections.remove(section)
+    _renumber(note.sections)
+    db.session.commit()
+
+
+def set_summary(
+    panel: Panel, summary: object, actor: Moderator, expected_version: int | None = None
+) -> None:
+    text = clean_text(summary, "summary", max_len=MAX_SUMMARY, min_len=0)
+    note = get_note(panel)
+    _bump(panel, note, expected_version)
+    note.summary = text
+    db.session.commit()
+
+
+def publish_note(panel: Panel, actor: Moderator) -> NoteVersion:
+    """Freeze the working copy into the next published version."""
+    note = get_note(panel)
+    shape = note_shape(note, panel.slug, None)
+    content = {
+        "slug": panel.slug,
+        "title": panel.title,
+        "summary": shape["summary"],
+        # Empty sections are drafts of the moderator's, not part of the note.
+        "sections": [
+            {"title": s["title"], "items": s["items"]} for s in shape["sections"] if s["items"]
+        ],
+    }
+    number = (latest_published_version(panel.id) or 0) + 1
+    version = NoteVersion(
+        note_id=note.id, number=number, content=content, published_by_id=actor.id
+    )
+    db.session.add(version)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two publishes at once: the unique (note, number) let the other one through.
+        raise _conflict(panel) from None
+    return version
+
+
+def get_published(panel: Panel, number: int | None = None) -> NoteVersion:
+    """The latest published version, or the one with this number."""
+    query = (
+        sa.select(NoteVersion)
+        .join(Note, Note.id == NoteVersion.note_id)
+        .where(Note.panel_id == panel.id)
+    )
+    if number is None:
+        query = query.order_by(NoteVersion.number.desc()).limit(1)
+    else:
+        query = query.where(NoteVersion.number == number)
+    version = db.session.scalar(query)
+    if version is None:
+        raise NotFound("the note has not been published" if number is None else "no such version")
+    return version
+
+
+def published_versions(panel: Panel) -> list[NoteVersion]:
+    return list(
+        db.session.scalars(
+            sa.select(NoteVersion)
+            .join(Note, Note.id == NoteVersion.note_id)
+            .where(Note.panel_id == panel.id)
+            .order_by(NoteVersion.number.desc())
+        )
+    )
+
+

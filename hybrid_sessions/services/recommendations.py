@@ -1,0 +1,182 @@
+"""Posting, +1-ing and withdrawing recommendations in a breakout room."""
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import BreakoutRoom, Panel, Participant, Recommendation, Vote
+from .errors import Forbidden, Invalid, NotFound
+from .text import clean_text
+
+
+def normalise_client_id(client_id: object) -> str:
+    """The canonical form of a client-made UUID, so retries match however it is spelled."""
+    if not isinstance(client_id, str) or len(client_id) > 64:
+        raise Invalid("client_id must be a UUID string")
+    try:
+        return str(uuid.UUID(client_id))
+    except ValueError:
+        raise Invalid("client_id must be a UUID string") from None
+
+
+def _require_in_room(participant: Participant, room_id: int) -> None:
+    if participant.room_id != room_id:
+        raise Forbidden("you are not in this room")
+
+
+def post_recommendation(
+    room: BreakoutRoom, participant: Participant, client_id: object, text: object
+) -> tuple[Recommendation, bool]:
+    """Store a post and commit. Returns (recommendation, created).
+
+    Posting the same client_id again returns the first recommendation and adds nothing:
+    that is what makes a retry after a lost ack safe.
+    """
+    client_id = normalise_client_id(client_id)
+    existing = _by_client_id(participant.id, client_id)
+    if existing is not None:
+        return existing, False
+    if room.panel_id != participant.panel_id:
+        raise Forbidden("this room belongs to another session")
+    _require_in_room(participant, room.id)
+    text = clean_text(text, "text", max_len=Recommendation.MAX_TEXT)
+    rec = Recommendation(
+        panel_id=room.panel_id,
+        room_id=room.id,
+        author=participant,
+        client_id=client_id,
+        text=text,
+    )
+    db.session.add(rec)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same retry raced us to the insert: the unique (author, client_id) kept
+        # the first, which is the one to answer with.
+        db.session.rollback()
+        existing = _by_client_id(participant.id, client_id)
+        if existing is None:
+            raise
+        return existing, False
+    return rec, True
+
+
+def _by_client_id(author_id: int, client_id: str) -> Recommendation | None:
+    return db.session.scalar(
+        sa.select(Recommendation).where(
+            Recommendation.author_id == author_id, Recommendation.client_id == client_id
+        )
+    )
+
+
+def get_recommendation(rec_id: object) -> Recommendation:
+    rec = (
+        db.session.get(Recommendation, rec_id)
+        if isinstance(rec_id, int) and not isinstance(rec_id, bool)
+        else None
+    )
+    if rec is None:
+        raise NotFound("no such recommendation")
+    return rec
+
+
+def _visible_to(rec: Recommendation, participant: Participant) -> None:
+    if rec.panel_id != participant.panel_id:
+        raise NotFound("no such recommendation")
+
+
+def vote(rec_id: object, participant: Participant) -> tuple[Recommendation, bool]:
+    """+1 from a participant in the same room. Voting twice counts once."""
+    rec = get_recommendation(rec_id)
+    _visible_to(rec, participant)
+    _require_in_room(participant, rec.room_id)
+    if rec.author_id == participant.id:
+        raise Forbidden("you cannot +1 your own recommendation")
+    if rec.status != Recommendation.ACTIVE:
+        raise Invalid("this recommendation was withdrawn")
+    db.session.add(Vote(recommendation_id=rec.id, participant_id=participant.id))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return get_recommendation(rec.id), False
+    # Counted in SQL, not in Python, so concurrent votes on one post cannot lose one.
+    db.session.execute(
+        sa.update(Recommendation)
+        .where(Recommendation.id == rec.id)
+        .values(vote_count=Recommendation.vote_count + 1)
+    )
+    db.session.commit()
+    db.session.refresh(rec)
+    return rec, True
+
+
+def unvote(rec_id: object, participant: Participant) -> tuple[Recommendation, bool]:
+    """Take back a +1. Taking back one that was never given changes nothing."""
+    rec = get_recommendation(rec_id)
+    _visible_to(rec, participant)
+    _require_in_room(participant, rec.room_id)
+    deleted = db.session.execute(
+        sa.delete(Vote).where(
+            Vote.recommendation_id == rec.id, Vote.participant_id == participant.id
+        )
+    ).rowcount
+    if not deleted:
+        db.session.rollback()
+        return rec, False
+    db.session.execute(
+        sa.update(Recommendation)
+        .where(Recommendation.id == rec.id)
+        .values(vote_count=Recommendation.vote_count - 1)
+    )
+    db.session.commit()
+    db.session.refresh(rec)
+    return rec, True
+
+
+def withdraw(rec_id: object, participant: Participant) -> tuple[Recommendation, bool]:
+    """The author takes a post back. It stays in the record as withdrawn."""
+    rec = get_recommendation(rec_id)
+    _visible_to(rec, participant)
+    if rec.author_id != participant.id:
+        raise Forbidden("only the author can withdraw a recommendation")
+    if rec.status == Recommendation.WITHDRAWN:
+        return rec, False
+    rec.status = Recommendation.WITHDRAWN
+    db.session.commit()
+    return rec, True
+
+
+def room_recommendations(room: BreakoutRoom) -> list[Recommendation]:
+    return list(
+        db.session.scalars(
+            sa.select(Recommendation)
+            .where(Recommendation.room_id == room.id)
+            .order_by(Recommendation.id)
+        )
+    )
+
+
+def panel_recommendations(panel: Panel) -> list[Recommendation]:
+    return list(
+        db.session.scalars(
+            sa.select(Recommendation)
+            .where(Recommendation.panel_id == panel.id)
+            .order_by(Recommendation.id)
+        )
+    )
+
+
+def votes_by(participant: Participant, rec_ids: list[int]) -> set[int]:
+    """Which of these recommendations the participant has +1-ed (to show the state)."""
+    if not rec_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Vote.recommendation_id).where(
+                Vote.participant_id == participant.id, Vote.recommendation_id.in_(rec_ids)
+            )
+        )
+    )

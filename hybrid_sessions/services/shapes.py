@@ -1,0 +1,150 @@
+"""The JSON shapes of the public contract (Rec, Item, Note, room, session).
+
+One place builds each shape, so the API, the socket acks, the broadcasts and the frozen
+published versions can never drift apart.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import (
+    BreakoutRoom,
+    Note,
+    NoteVersion,
+    Panel,
+    PanelPerson,
+    Recommendation,
+    Vote,
+)
+
+
+def iso(moment: datetime | None, tz: str | None = None) -> str | None:
+    if moment is None:
+        return None
+    if tz:
+        moment = moment.astimezone(ZoneInfo(tz))
+    return moment.isoformat()
+
+
+def rec_shape(rec: Recommendation) -> dict:
+    return {
+        "id": rec.id,
+        "room_id": rec.room_id,
+        "client_id": rec.client_id,
+        "text": rec.text,
+        "author": {"id": rec.author.id, "display_name": rec.author.display_name},
+        "votes": rec.vote_count,
+        "status": rec.status,
+        "created_at": iso(rec.created_at),
+    }
+
+
+def room_shape(room: BreakoutRoom, participant_count: int) -> dict:
+    return {
+        "id": room.id,
+        "name": room.name,
+        "prompt": room.prompt,
+        "facilitator": room.facilitator,
+        "capacity": room.capacity,
+        "participant_count": participant_count,
+        "is_full": room.capacity is not None and participant_count >= room.capacity,
+    }
+
+
+def person_shape(person: PanelPerson | None) -> dict | None:
+    if person is None:
+        return None
+    return {"name": person.name, "bio": person.bio}
+
+
+def panel_shape(panel: Panel, counts: dict[int, int], published_version: int | None) -> dict:
+    return {
+        "slug": panel.slug,
+        "title": panel.title,
+        "starts_at": iso(panel.starts_at, panel.timezone),
+        "ends_at": iso(panel.ends_at, panel.timezone),
+        "timezone": panel.timezone,
+        "about": panel.about,
+        "join_info": panel.join_info,
+        "moderator": person_shape(panel.host),
+        "guests": [person_shape(g) for g in panel.guests],
+        "rooms": [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms],
+        "published_version": published_version,
+    }
+
+
+def _support_by_item(note: Note) -> dict[int, int]:
+    """Distinct participants behind each item: authors and +1-ers of its active sources.
+
+    Two queries for the whole note, however many items it has.
+    """
+    rec_to_item = {
+        src.recommendation_id: item.id
+        for section in note.sections
+        for item in section.items
+        for src in item.sources
+    }
+    if not rec_to_item:
+        return {}
+    people: dict[int, set[int]] = defaultdict(set)
+    active = Recommendation.status == Recommendation.ACTIVE
+    authors = db.session.execute(
+        sa.select(Recommendation.id, Recommendation.author_id).where(
+            Recommendation.id.in_(rec_to_item), active
+        )
+    )
+    voters = db.session.execute(
+        sa.select(Vote.recommendation_id, Vote.participant_id)
+        .join(Recommendation, Recommendation.id == Vote.recommendation_id)
+        .where(Vote.recommendation_id.in_(rec_to_item), active)
+    )
+    for rec_id, participant_id in [*authors, *voters]:
+        people[rec_to_item[rec_id]].add(participant_id)
+    return {item_id: len(ids) for item_id, ids in people.items()}
+
+
+def item_shape(item, section_title: str, support: int) -> dict:
+    return {
+        "id": item.id,
+        "text": item.text,
+        "section": section_title,
+        "sources": [
+            {
+                "recommendation_id": s.recommendation_id,
+                "room_id": s.recommendation.room_id,
+                "room_name": s.recommendation.room.name,
+            }
+            for s in item.sources
+        ],
+        "support": support,
+    }
+
+
+def note_shape(note: Note, slug: str, published_version: int | None) -> dict:
+    """The moderators' working copy. `version` is its revision (the optimistic lock);
+    `published_version` is the number of the latest publish, if any."""
+    support = _support_by_item(note)
+    return {
+        "slug": slug,
+        "version": note.revision,
+        "published_version": published_version,
+        "updated_at": iso(note.updated_at),
+        "summary": note.summary,
+        "sections": [
+            {
+                "id": section.id,
+                "title": section.title,
+                "items": [item_shape(i, section.title, support.get(i.id, 0)) for i in section.items],
+            }
+            for section in note.sections
+        ],
+    }
+
+
+def published_shape(version: NoteVersion) -> dict:
+    """A published version: the frozen content with its number and time."""
+    return {**version.content, "version": version.number, "published_at": iso(version.published_at)}

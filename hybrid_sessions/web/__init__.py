@@ -1,0 +1,76 @@
+"""HTML pages and the JSON API."""
+
+from urllib.parse import urlsplit
+
+from flask import Flask, jsonify, render_template, request, session
+from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import csrf
+from ..services import accounts
+
+# No inline script anywhere: page data travels in <script type="application/json">
+# blocks, which browsers never execute.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths, so ?next= cannot send anyone to another site."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def register(app: Flask) -> None:
+    from . import api, auth, moderate, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(moderate.bp)
+    app.register_blueprint(api.bp)
+    # The API authenticates with bearer tokens, which a foreign site cannot send.
+    csrf.exempt(api.bp)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            code = {
+                400: "invalid",
+                401: "unauthorized",
+                403: "forbidden",
+                404: "not_found",
+                413: "invalid",
+                429: "rate_limited",
+            }.get(exc.code, "invalid" if exc.code < 500 else "internal")
+            return jsonify({"error": {"code": code, "message": exc.description}}), exc.code
+        return render_template("error.html", error=exc), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"code": "internal", "message": "server error"}}), 500
+        return render_template("error.html", error=None), 500
+
+    @app.context_processor
+    def page_globals():
+        return {
+            "current_locale": str(get_locale()),
+            "languages": {"pl": "Polski", "en": "English"},
+            "signed_in": accounts.active_moderator(session.get("moderator_id")),
+        }

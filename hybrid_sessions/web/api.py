@@ -1,0 +1,136 @@
+"""The JSON API, /api/v1 (CONTRACT.md section 3). Moderator calls take a bearer token."""
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from .. import schemas
+from ..services import accounts, notes, panels, participants, recommendations
+from ..services.errors import DomainError, Invalid, Unauthorized
+from ..services.shapes import panel_shape, published_shape, rec_shape
+from ..live.broadcast import rooms_changed
+from ..models.types import utcnow
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.errorhandler(DomainError)
+def domain_error(exc: DomainError):
+    return jsonify({"error": exc.to_dict(), **exc.extra}), exc.status
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise Invalid("the body must be JSON (Content-Type: application/json)")
+    return data
+
+
+def _moderator():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    moderator = accounts.moderator_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if moderator is None:
+        raise Unauthorized("a moderator's bearer token is required")
+    return moderator
+
+
+def _session_json(panel) -> dict:
+    shape = panel_shape(
+        panel, panels.room_counts(panel.id), panels.latest_published_version(panel.id)
+    )
+    shape["url"] = url_for("pages.panel", slug=panel.slug, _external=True)
+    return shape
+
+
+@bp.post("/auth/token")
+def issue_token():
+    """Trade a moderator's email and password for a bearer token."""
+    body = schemas.parse(schemas.TokenRequest, _body())
+    moderator = accounts.authenticate(body.email, body.password)
+    return jsonify({"token": accounts.issue_moderator_token(moderator)})
+
+
+@bp.get("/sessions")
+def list_sessions():
+    """Upcoming and past sessions, by their slugs and times."""
+    upcoming, past = panels.list_panels(utcnow())
+    brief = lambda p: {"slug": p.slug, "title": p.title}  # noqa: E731
+    return jsonify({"upcoming": [brief(p) for p in upcoming], "past": [brief(p) for p in past]})
+
+
+@bp.post("/sessions")
+def create_session():
+    """Create a session with its people and rooms; the caller moderates it."""
+    moderator = _moderator()
+    body = schemas.parse(schemas.SessionBody, _body())
+    panel = panels.create_panel(moderator, body.to_input(current_app.config["DEFAULT_TIMEZONE"]))
+    return jsonify(_session_json(panel)), 201
+
+
+@bp.get("/sessions/<slug>")
+def get_session(slug: str):
+    """A session with its rooms and how full they are."""
+    return jsonify(_session_json(panels.get_panel(slug)))
+
+
+@bp.post("/sessions/<slug>/participants")
+def join(slug: str):
+    """Join a session as a participant; the token is shown only in this answer."""
+    panel = panels.get_panel(slug)
+    body = schemas.parse(schemas.JoinBody, _body())
+    participant, token = participants.join_panel(
+        panel, body.display_name, body.attendance, body.room_id
+    )
+    if participant.room_id:
+        rooms_changed(panel)
+    return jsonify(
+        {
+            "participant": {
+                "id": participant.id,
+                "display_name": participant.display_name,
+                "attendance": participant.attendance,
+                "room_id": participant.room_id,
+            },
+            "token": token,
+        }
+    ), 201
+
+
+@bp.get("/sessions/<slug>/recommendations")
+def list_recommendations(slug: str):
+    """Every recommendation of the session (moderators of the session only)."""
+    moderator = _moderator()
+    panel = panels.get_panel(slug)
+    panels.require_moderator(moderator, panel)
+    recs = recommendations.panel_recommendations(panel)
+    return jsonify({"recommendations": [rec_shape(r) for r in recs]})
+
+
+@bp.get("/sessions/<slug>/note")
+def published_note(slug: str):
+    """The latest published note, or `?version=N`."""
+    panel = panels.get_panel(slug)
+    number = request.args.get("version")
+    if number is not None and not number.isdigit():
+        raise Invalid("version must be a positive integer")
+    version = notes.get_published(panel, int(number) if number else None)
+    shape = published_shape(version)
+    shape["url"] = url_for("pages.note", slug=slug, v=version.number, _external=True)
+    return jsonify(shape)
+
+
+@bp.get("/sessions/<slug>/note/versions")
+def note_versions(slug: str):
+    """Every published version, newest first."""
+    panel = panels.get_panel(slug)
+    return jsonify(
+        {
+            "versions": [
+                {
+                    "version": v.number,
+                    "published_at": published_shape(v)["published_at"],
+                    "url": url_for("pages.note", slug=slug, v=v.number, _external=True),
+                }
+                for v in notes.published_versions(panel)
+            ]
+        }
+    )

@@ -1,0 +1,68 @@
+"""Moderators sign in and out; anyone switches the interface language."""
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from ..services import accounts
+from ..services.errors import Unauthorized
+from . import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=1000)])
+
+
+class EmptyForm(FlaskForm):
+    """Carries only the CSRF token (sign-out, language switch)."""
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in as a moderator."""
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            moderator = accounts.authenticate(form.email.data, form.password.data)
+        except Unauthorized:
+            error = _("Wrong email or password.")
+        else:
+            # A fresh session on sign-in, but keep the places this browser joined.
+            joined = session.get("participant_tokens")
+            lang = session.get("lang")
+            session.clear()
+            session.permanent = True
+            session["moderator_id"] = moderator.id
+            if joined:
+                session["participant_tokens"] = joined
+            if lang:
+                session["lang"] = lang
+            return redirect(safe_next(request.args.get("next"), url_for("pages.index")))
+    elif request.method == "POST":
+        error = _("Enter your email and password.")
+    status = 401 if error and request.method == "POST" else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (participant places in this browser are kept)."""
+    if EmptyForm().validate_on_submit():
+        session.pop("moderator_id", None)
+        flash(_("You are signed out."))
+    return redirect(url_for("pages.index"))
+
+
+@bp.post("/lang/<code>")
+def set_language(code: str):
+    """Switch the interface language for this browser."""
+    if code in ("pl", "en") and EmptyForm().validate_on_submit():
+        session["lang"] = code
+        session.permanent = True
+    return redirect(safe_next(request.form.get("next"), url_for("pages.index")))

@@ -1,0 +1,27 @@
+"""Showing times in the session's own timezone and the reader's language."""
+
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from flask_babel import get_locale
+
+
+def session_when(panel) -> str:
+    """E.g. "23 listopada 2021, 13:00–14:30" in the session's timezone."""
+    tz = ZoneInfo(panel.timezone)
+    start, end = panel.starts_at.astimezone(tz), panel.ends_at.astimezone(tz)
+    locale = str(get_locale())
+    if start.date() == end.date():
+        return (
+            f"{format_date(start, 'long', locale=locale)}, "
+            f"{format_time(start, 'HH:mm', locale=locale)}–{format_time(end, 'HH:mm', locale=locale)}"
+        )
+    return (
+        f"{format_datetime(start, 'long', locale=locale)} – "
+        f"{format_datetime(end, 'long', locale=locale)}"
+    )
+
+
+def moment(value, tz: str | None = None) -> str:
+    zone = ZoneInfo(tz) if tz else None
+    return format_datetime(value.astimezone(zone), "d MMM y, HH:mm", locale=str(get_locale()))

@@ -1,0 +1,141 @@
+"""Moderator pages: creating a session and the live console."""
+
+from datetime import datetime
+from functools import wraps
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..services import accounts, panels
+from ..services.errors import DomainError, NotFound
+from ..services.panels import PanelInput, PersonInput, RoomInput
+
+bp = Blueprint("moderate", __name__)
+
+
+def moderator_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        moderator = accounts.active_moderator(session.get("moderator_id"))
+        if moderator is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(moderator, *args, **kwargs)
+
+    return wrapped
+
+
+class PersonForm(Form):
+    name = StringField("name", validators=[Optional(), Length(max=200)])
+    bio = TextAreaField("bio", validators=[Optional(), Length(max=5000)])
+
+
+class RoomForm(Form):
+    name = StringField("name", validators=[Optional(), Length(max=200)])
+    prompt = TextAreaField("prompt", validators=[Optional(), Length(max=1000)])
+    facilitator = StringField("facilitator", validators=[Optional(), Length(max=200)])
+    capacity = IntegerField("capacity", validators=[Optional(), NumberRange(1, 10000)])
+
+
+class SessionForm(FlaskForm):
+    title = StringField("title", validators=[DataRequired(), Length(max=300)])
+    slug = StringField("slug", validators=[Optional(), Length(max=80)])
+    date = DateField("date", validators=[DataRequired()])
+    start = TimeField("start", validators=[DataRequired()])
+    end = TimeField("end", validators=[DataRequired()])
+    timezone = SelectField("timezone", validators=[DataRequired()])
+    about = TextAreaField("about", validators=[Optional(), Length(max=20000)])
+    join_info = TextAreaField("join_info", validators=[Optional(), Length(max=5000)])
+    host = FormField(PersonForm)
+    guests = FieldList(FormField(PersonForm), min_entries=2, max_entries=20)
+    rooms = FieldList(FormField(RoomForm), min_entries=4, max_entries=50)
+    co_moderators = StringField("co_moderators", validators=[Optional(), Length(max=2000)])
+
+    def to_input(self) -> PanelInput:
+        tz = ZoneInfo(self.timezone.data)
+        starts = datetime.combine(self.date.data, self.start.data, tzinfo=tz)
+        ends = datetime.combine(self.date.data, self.end.data, tzinfo=tz)
+        filled = lambda entries: [e.form for e in entries if (e.form.name.data or "").strip()]  # noqa: E731
+        return PanelInput(
+            title=self.title.data,
+            slug=self.slug.data or None,
+            starts_at=starts,
+            ends_at=ends,
+            timezone=self.timezone.data,
+            about=self.about.data or "",
+            join_info=self.join_info.data or "",
+            moderator=PersonInput(self.host.form.name.data or "", self.host.form.bio.data or "")
+            if (self.host.form.name.data or "").strip()
+            else None,
+            guests=[PersonInput(g.name.data, g.bio.data or "") for g in filled(self.guests)],
+            rooms=[
+                RoomInput(r.name.data, r.prompt.data or "", r.facilitator.data or "", r.capacity.data)
+                for r in filled(self.rooms)
+            ],
+            co_moderators=[
+                e.strip() for e in (self.co_moderators.data or "").replace(";", ",").split(",")
+                if e.strip()
+            ],
+        )
+
+
+_COMMON_ZONES = ["Europe/Warsaw", "Europe/London", "Europe/Berlin", "Europe/Kyiv", "UTC"]
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@moderator_required
+def new_session(moderator):
+    """Create a panel session with its people and breakout rooms."""
+    form = SessionForm()
+    others = sorted(z for z in available_timezones() if "/" in z and z not in _COMMON_ZONES)
+    form.timezone.choices = [(z, z) for z in _COMMON_ZONES + others]
+    if request.method == "GET":
+        form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
+    error = None
+    if form.validate_on_submit():
+        try:
+            panel = panels.create_panel(moderator, form.to_input())
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect(url_for("moderate.console", slug=panel.slug))
+    elif request.method == "POST":
+        error = _("Please correct the marked fields.")
+    return render_template("moderate/new_session.html", form=form, error=error), (
+        400 if error else 200
+    )
+
+
+@bp.get("/s/<slug>/moderate")
+@moderator_required
+def console(moderator, slug: str):
+    """The moderator console: every room live, the note being written."""
+    try:
+        panel = panels.get_panel(slug)
+    except NotFound:
+        abort(404)
+    if not panels.can_moderate(moderator, panel):
+        abort(403)
+    return render_template("moderate/console.html", panel=panel, moderator=moderator)

@@ -1,0 +1,218 @@
+"""Public pages: the session list, the panel page, joining, the live room, the note."""
+
+import io
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from ..live.broadcast import rooms_changed
+from ..models.types import utcnow
+from ..services import accounts, notes, panels, participants
+from ..services.errors import DomainError, NotFound, RoomFull
+from ..services.markdown_export import note_markdown
+from ..services.shapes import published_shape
+from .formatting import moment, session_when
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.app_template_filter("when")
+def _when(panel) -> str:
+    return session_when(panel)
+
+
+@bp.app_template_filter("moment")
+def _moment(value, tz=None) -> str:
+    return moment(value, tz)
+
+
+def _panel_or_404(slug: str):
+    try:
+        return panels.get_panel(slug)
+    except NotFound:
+        abort(404)
+
+
+def joined_participant(panel):
+    """The participant this browser joined the session as, if any."""
+    token = (session.get("participant_tokens") or {}).get(str(panel.id))
+    participant = accounts.participant_for_token(token) if token else None
+    return participant if participant is not None and participant.panel_id == panel.id else None
+
+
+@bp.get("/")
+def index():
+    """Upcoming and past sessions."""
+    upcoming, past = panels.list_panels(utcnow())
+    return render_template("panels/index.html", upcoming=upcoming, past=past)
+
+
+@bp.get("/s/<slug>")
+def panel(slug: str):
+    """The panel page: what, when, who, how to join, and the note once published."""
+    panel = _panel_or_404(slug)
+    try:
+        published = notes.get_published(panel)
+    except NotFound:
+        published = None
+    moderator = accounts.active_moderator(session.get("moderator_id"))
+    return render_template(
+        "panels/panel.html",
+        panel=panel,
+        note=published_shape(published) if published else None,
+        participant=joined_participant(panel),
+        counts=panels.room_counts(panel.id),
+        can_moderate=panels.can_moderate(moderator, panel),
+    )
+
+
+class JoinForm(FlaskForm):
+    display_name = StringField("display_name", validators=[DataRequired(), Length(max=60)])
+    attendance = RadioField(
+        "attendance", choices=[("in_room", "in_room"), ("remote", "remote")],
+        validators=[InputRequired()],
+    )
+    room_id = RadioField("room_id", coerce=int, validators=[InputRequired()])
+
+
+@bp.route("/s/<slug>/join", methods=["GET", "POST"])
+def join(slug: str):
+    """Join as a participant: a name, in the room or remote, and a breakout room."""
+    panel = _panel_or_404(slug)
+    participant = joined_participant(panel)
+    form = JoinForm()
+    form.room_id.choices = [(r.id, r.name) for r in panel.rooms]
+    if request.method == "GET":
+        wanted = request.args.get("room", type=int)
+        if wanted in {r.id for r in panel.rooms}:
+            form.room_id.data = wanted
+        if participant is not None:
+            form.display_name.data = participant.display_name
+            form.attendance.data = participant.attendance
+            form.room_id.data = form.room_id.data or participant.room_id
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if participant is None:
+                participant, token = participants.join_panel(
+                    panel, form.display_name.data, form.attendance.data, form.room_id.data
+                )
+                tokens = dict(session.get("participant_tokens") or {})
+                tokens[str(panel.id)] = token
+                session["participant_tokens"] = tokens
+                session.permanent = True
+            else:
+                participants.enter_room(
+                    participant, participants.get_room(panel, form.room_id.data)
+                )
+        except RoomFull:
+            error, status = _("This room is full. Please choose another one."), 409
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+        else:
+            rooms_changed(panel)
+            return redirect(url_for("pages.room", slug=slug, room_id=participant.room_id))
+    elif request.method == "POST":
+        error, status = _("Please fill in your name and choose a room."), 400
+    return render_template(
+        "panels/join.html",
+        panel=panel,
+        form=form,
+        error=error,
+        participant=participant,
+        counts=panels.room_counts(panel.id),
+    ), status
+
+
+@bp.get("/s/<slug>/rooms/<int:room_id>")
+def room(slug: str, room_id: int):
+    """The live breakout room."""
+    panel = _panel_or_404(slug)
+    try:
+        room = participants.get_room(panel, room_id)
+    except NotFound:
+        abort(404)
+    participant = joined_participant(panel)
+    if participant is None:
+        return redirect(url_for("pages.join", slug=slug, room=room_id))
+    return render_template(
+        "rooms/room.html",
+        panel=panel,
+        room=room,
+        participant=participant,
+        counts=panels.room_counts(panel.id),
+    )
+
+
+def _published_or_404(panel):
+    number = request.args.get("v", type=int)
+    try:
+        return notes.get_published(panel, number)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/s/<slug>/note")
+def note(slug: str):
+    """The published note, printable, with no participant names (`?v=N` for older)."""
+    panel = _panel_or_404(slug)
+    version = _published_or_404(panel)
+    return render_template(
+        "notes/note.html",
+        panel=panel,
+        note=published_shape(version),
+        version=version,
+        versions=notes.published_versions(panel),
+    )
+
+
+@bp.get("/s/<slug>/note.md")
+def note_markdown_export(slug: str):
+    """The published note as Markdown."""
+    panel = _panel_or_404(slug)
+    version = _published_or_404(panel)
+    text = note_markdown(
+        version.content,
+        version=version.number,
+        published_at=version.published_at,
+        tz=panel.timezone,
+        locale=str(get_locale()),
+        labels={
+            "note": _("Session note"),
+            "version": _("version"),
+            "rooms": _("Rooms"),
+            "support": _("Support"),
+        },
+    )
+    filename = f"{panel.slug}-v{version.number}.md"
+    return Response(
+        text,
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+@bp.get("/s/<slug>/qr.svg")
+def qr(slug: str):
+    """A QR code of the join link, to put on the projector."""
+    panel = _panel_or_404(slug)
+    buffer = io.BytesIO()
+    segno.make(url_for("pages.join", slug=panel.slug, _external=True), error="m").save(
+        buffer, kind="svg", scale=8, border=2, dark="#1d2430"
+    )
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")

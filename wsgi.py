@@ -1,0 +1,40 @@
+"""Entry point: `python wsgi.py` serves HTML, JSON and Socket.IO from one process.
+
+Also the app for `flask --app wsgi ...` and for gunicorn (`gunicorn -k eventlet -w 1 wsgi:app`).
+"""
+
+import os
+import warnings
+
+# eventlet is the design card's choice (issue 4 weighs the alternatives with numbers);
+# its deprecation notice on every start would only alarm operators.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+# Monkey-patching must come before any other import, so every socket, lock and
+# sleep the app uses is cooperative.
+if (os.environ.get("ASYNC_MODE") or "eventlet") == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif os.environ.get("ASYNC_MODE") == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+from hybrid_sessions import create_app  # noqa: E402
+from hybrid_sessions.extensions import socketio  # noqa: E402
+
+app = create_app()
+
+if __name__ == "__main__":
+    from hybrid_sessions.startup import prepare
+
+    for line in prepare(app):
+        print(line, flush=True)
+    socketio.run(
+        app,
+        host=app.config["HOST"],
+        port=app.config["PORT"],
+        allow_unsafe_werkzeug=True,
+        log_output=os.environ.get("ACCESS_LOG") == "1",
+    )
