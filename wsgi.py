@@ -27,7 +27,16 @@ from hybrid_sessions.extensions import socketio  # noqa: E402
 app = create_app()
 
 if __name__ == "__main__":
+    import logging
+
     from hybrid_sessions.startup import prepare
+
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Alembic's progress lines and engineio's per-request chatter are noise at start-up.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     for line in prepare(app):
         print(line, flush=True)

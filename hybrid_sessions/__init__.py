@@ -1,6 +1,7 @@
 """Hybrid Sessions: panel pages, live breakout rooms and the session note."""
 
 import logging
+import os
 import secrets
 from pathlib import Path
 
@@ -52,7 +53,9 @@ def select_locale() -> str:
 def create_app(config_class: type = Config, **overrides) -> Flask:
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        # INSTANCE_PATH moves the SQLite file, secret key and demo password elsewhere
+        # (the end-to-end tests give each server a fresh one).
+        instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )

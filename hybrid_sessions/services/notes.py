@@ -101,6 +101,20 @@ def _renumber(items_or_sections: list) -> None:
         thing.position = position
 
 
+def _move(item: NoteItem, target: NoteSection, position: int | None) -> None:
+    """Move an item to `position` in `target` (None: the end), renumbering both sections.
+
+    Autoflush is off meanwhile: between leaving one collection and joining the other the
+    item is an orphan, and a flush then would delete it.
+    """
+    with db.session.no_autoflush:
+        source = item.section
+        source.items.remove(item)
+        target.items.insert(len(target.items) if position is None else position, item)
+        _renumber(source.items)
+        _renumber(target.items)
+
+
 def _get_item(note: Note, item_id: object) -> NoteItem:
     item = (
         db.session.get(NoteItem, item_id)
@@ -190,12 +204,7 @@ def edit_item(
     if new_text is not None:
         item.text = new_text
     if new_title is not None and new_title.casefold() != item.section.title.casefold():
-        old = item.section
-        old.items.remove(item)
-        _renumber(old.items)
-        target = _section_for(note, new_title)
-        target.items.append(item)
-        _renumber(target.items)
+        _move(item, _section_for(note, new_title), None)
     db.session.commit()
     return item
 
@@ -231,11 +240,9 @@ def move_item(
     note = get_note(panel)
     item = _get_item(note, item_id)
     target = item.section if section_id is None else _get_section(note, section_id)
+    position = _position(position, len(target.items) + (0 if target is item.section else 1))
     _bump(panel, note, expected_version)
-    item.section.items.remove(item)
-    _renumber(item.section.items)
-    target.items.insert(_position(position, len(target.items) + 1), item)
-    _renumber(target.items)
+    _move(item, target, position)
     db.session.commit()
     return item
 

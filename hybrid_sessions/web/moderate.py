@@ -27,6 +27,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..services import accounts, panels
@@ -110,7 +111,7 @@ def new_session(moderator):
     """Create a panel session with its people and breakout rooms."""
     form = SessionForm()
     others = sorted(z for z in available_timezones() if "/" in z and z not in _COMMON_ZONES)
-    form.timezone.choices = [(z, z) for z in _COMMON_ZONES + others]
+    form.timezone.choices = [SelectChoice(z) for z in _COMMON_ZONES + others]
     if request.method == "GET":
         form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
     error = None

@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..live.broadcast import rooms_changed
@@ -83,7 +84,8 @@ def panel(slug: str):
 class JoinForm(FlaskForm):
     display_name = StringField("display_name", validators=[DataRequired(), Length(max=60)])
     attendance = RadioField(
-        "attendance", choices=[("in_room", "in_room"), ("remote", "remote")],
+        "attendance",
+        choices=[SelectChoice("in_room"), SelectChoice("remote")],
         validators=[InputRequired()],
     )
     room_id = RadioField("room_id", coerce=int, validators=[InputRequired()])
@@ -95,7 +97,7 @@ def join(slug: str):
     panel = _panel_or_404(slug)
     participant = joined_participant(panel)
     form = JoinForm()
-    form.room_id.choices = [(r.id, r.name) for r in panel.rooms]
+    form.room_id.choices = [SelectChoice(r.id, r.name) for r in panel.rooms]
     if request.method == "GET":
         wanted = request.args.get("room", type=int)
         if wanted in {r.id for r in panel.rooms}:

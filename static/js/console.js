@@ -10,7 +10,7 @@
   const data = HS.pageData();
   const S = data.strings;
   const slug = data.slug;
-  const fmt = (template, num) => template.replace("%(num)s", String(num));
+  const fmt = (template, num) => template.replace("{num}", String(num));
 
   const state = {
     rooms: [],

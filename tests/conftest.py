@@ -1,0 +1,140 @@
+"""Fixtures for every layer: the app on a fresh database, clients, and factories."""
+
+import os
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from config import TestingConfig
+from hybrid_sessions import create_app
+from hybrid_sessions.extensions import db, socketio
+from hybrid_sessions.models import Moderator, Participant
+from hybrid_sessions.services import accounts, panels, participants, recommendations
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app on its own database: a fresh SQLite file, or TEST_DATABASE_URL."""
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for calling services directly, as the CLI and handlers do."""
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Factory:
+    """Creates rows through the services (Indico-style factories), inside an app context."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def moderator(self, email="mod@example.org", password=PASSWORD, name="Moderatorka"):
+        with self.app.app_context():
+            moderator, _ = accounts.create_or_update_moderator(email, password, name)
+            return moderator.id
+
+    def moderator_token(self, moderator_id):
+        with self.app.app_context():
+            return accounts.issue_moderator_token(db.session.get(Moderator, moderator_id))
+
+    def panel(self, moderator_id, slug="panel", rooms=(("Sala A", None), ("Sala B", None)), **extra):
+        start = extra.pop("starts_at", datetime.now(timezone.utc) + timedelta(days=1))
+        with self.app.app_context():
+            moderator = db.session.get(Moderator, moderator_id)
+            panel = panels.create_panel(
+                moderator,
+                panels.PanelInput(
+                    title=extra.pop("title", "Od klienta do współgospodarza"),
+                    slug=slug,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=1, minutes=30),
+                    rooms=[
+                        panels.RoomInput(name, f"Pytanie: {name}?", "", cap) for name, cap in rooms
+                    ],
+                    **extra,
+                ),
+            )
+            return panel.slug, [r.id for r in panel.rooms]
+
+    def participant(self, slug, room_id=None, name="Ewa", attendance="remote"):
+        """Returns (participant id, token)."""
+        with self.app.app_context():
+            participant, token = participants.join_panel(
+                panels.get_panel(slug), name, attendance, room_id
+            )
+            return participant.id, token
+
+    def post(self, participant_id, room_id, text="Więcej ławek w parku"):
+        with self.app.app_context():
+            room = participants.find_room(room_id)
+            participant = db.session.get(Participant, participant_id)
+            rec, _ = recommendations.post_recommendation(room, participant, str(uuid.uuid4()), text)
+            return rec.id
+
+
+@pytest.fixture
+def make(app):
+    return Factory(app)
+
+
+@pytest.fixture
+def scenario(make):
+    """A moderator, a session with two rooms, and three participants (two in room A)."""
+    moderator = make.moderator()
+    slug, (room_a, room_b) = make.panel(moderator)
+    ewa, ewa_token = make.participant(slug, room_a, "Ewa")
+    jan, jan_token = make.participant(slug, room_a, "Jan")
+    ola, ola_token = make.participant(slug, room_b, "Ola")
+    return {
+        "moderator": moderator,
+        "moderator_token": make.moderator_token(moderator),
+        "slug": slug,
+        "room_a": room_a,
+        "room_b": room_b,
+        "ewa": (ewa, ewa_token),
+        "jan": (jan, jan_token),
+        "ola": (ola, ola_token),
+    }
+
+
+@pytest.fixture
+def sock(app):
+    """Open Socket.IO test clients; all disconnected at the end."""
+    opened = []
+
+    def connect(token=None, flask_client=None):
+        kwargs = {"auth": {"token": token}} if token else {}
+        client = socketio.test_client(app, flask_test_client=flask_client, **kwargs)
+        opened.append(client)
+        return client
+
+    yield connect
+    for client in opened:
+        if client.is_connected():
+            client.disconnect()

@@ -1,0 +1,121 @@
+"""Posting, +1 and withdrawing: the domain rules, without Flask requests."""
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from hybrid_sessions.extensions import db
+from hybrid_sessions.models import Participant, Recommendation, Vote
+from hybrid_sessions.services import participants, recommendations
+from hybrid_sessions.services.errors import Forbidden, Invalid
+
+
+def _rows(model):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def _post(participant_id, room_id, text, client_id=None):
+    room = participants.find_room(room_id)
+    participant = db.session.get(Participant, participant_id)
+    return recommendations.post_recommendation(room, participant, client_id or str(uuid.uuid4()), text)
+
+
+def test_post_is_trimmed_committed_and_counted_in_code_points(ctx, scenario):
+    rec, created = _post(scenario["ewa"][0], scenario["room_a"], "  Więcej ławek 🌳\n ")
+    assert created and rec.text == "Więcej ławek 🌳"
+    db.session.remove()  # a fresh session sees only what was committed
+    assert db.session.get(Recommendation, rec.id).text == "Więcej ławek 🌳"
+
+
+def test_retry_with_the_same_client_id_returns_the_first_post(ctx, scenario):
+    client_id = str(uuid.uuid4())
+    first, created = _post(scenario["ewa"][0], scenario["room_a"], "Pierwsza", client_id)
+    again, created_again = _post(scenario["ewa"][0], scenario["room_a"], "Druga", client_id.upper())
+    assert created and not created_again
+    assert again.id == first.id and again.text == "Pierwsza"
+    assert _rows(Recommendation) == 1
+
+
+def test_the_same_client_id_from_two_people_makes_two_posts(ctx, scenario):
+    client_id = str(uuid.uuid4())
+    _post(scenario["ewa"][0], scenario["room_a"], "Ewa", client_id)
+    _post(scenario["jan"][0], scenario["room_a"], "Jan", client_id)
+    assert _rows(Recommendation) == 2
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "x" * 501, 42, None, ["a"]])
+def test_bad_text_is_refused_and_nothing_is_written(ctx, scenario, text):
+    with pytest.raises(Invalid):
+        _post(scenario["ewa"][0], scenario["room_a"], text)
+    assert _rows(Recommendation) == 0
+
+
+def test_500_characters_after_trimming_is_the_limit(ctx, scenario):
+    rec, _ = _post(scenario["ewa"][0], scenario["room_a"], "  " + "ż" * 499 + "🌳  ")
+    assert len(rec.text) == 500
+
+
+@pytest.mark.parametrize("client_id", ["nope", "", "1234", 7, None, "x" * 100])
+def test_client_id_must_be_a_uuid(ctx, scenario, client_id):
+    room = participants.find_room(scenario["room_a"])
+    with pytest.raises(Invalid):
+        recommendations.post_recommendation(
+            room, db.session.get(Participant, scenario["ewa"][0]), client_id, "tekst"
+        )
+    assert _rows(Recommendation) == 0
+
+
+def test_posting_into_a_room_one_is_not_in_is_forbidden(ctx, scenario):
+    with pytest.raises(Forbidden):
+        _post(scenario["ola"][0], scenario["room_a"], "Nie mój pokój")
+    assert _rows(Recommendation) == 0
+
+
+def test_a_vote_counts_once_per_person(ctx, scenario):
+    rec, _ = _post(scenario["ewa"][0], scenario["room_a"], "Ławki")
+    jan = db.session.get(Participant, scenario["jan"][0])
+    rec1, changed1 = recommendations.vote(rec.id, jan)
+    rec2, changed2 = recommendations.vote(rec.id, jan)
+    assert (changed1, changed2) == (True, False)
+    assert rec2.vote_count == 1 and _rows(Vote) == 1
+
+
+def test_unvote_takes_the_vote_back(ctx, scenario):
+    rec, _ = _post(scenario["ewa"][0], scenario["room_a"], "Ławki")
+    jan = db.session.get(Participant, scenario["jan"][0])
+    recommendations.vote(rec.id, jan)
+    rec, changed = recommendations.unvote(rec.id, jan)
+    assert changed and rec.vote_count == 0 and _rows(Vote) == 0
+    _, changed_again = recommendations.unvote(rec.id, jan)
+    assert not changed_again
+
+
+def test_one_cannot_vote_for_ones_own_post_or_in_another_room(ctx, scenario):
+    rec, _ = _post(scenario["ewa"][0], scenario["room_a"], "Ławki")
+    with pytest.raises(Forbidden):
+        recommendations.vote(rec.id, db.session.get(Participant, scenario["ewa"][0]))
+    with pytest.raises(Forbidden):
+        recommendations.vote(rec.id, db.session.get(Participant, scenario["ola"][0]))
+    assert _rows(Vote) == 0
+
+
+def test_only_the_author_withdraws_and_withdrawn_posts_take_no_votes(ctx, scenario):
+    rec, _ = _post(scenario["ewa"][0], scenario["room_a"], "Ławki")
+    jan = db.session.get(Participant, scenario["jan"][0])
+    with pytest.raises(Forbidden):
+        recommendations.withdraw(rec.id, jan)
+    rec, changed = recommendations.withdraw(rec.id, db.session.get(Participant, scenario["ewa"][0]))
+    assert changed and rec.status == "withdrawn"
+    with pytest.raises(Invalid):
+        recommendations.vote(rec.id, jan)
+
+
+def test_a_participant_of_another_session_cannot_see_a_post(ctx, make, scenario):
+    other_slug, (other_room, _) = make.panel(scenario["moderator"], slug="inny")
+    stranger, _ = make.participant(other_slug, other_room, "Obcy")
+    rec, _ = _post(scenario["ewa"][0], scenario["room_a"], "Ławki")
+    from hybrid_sessions.services.errors import NotFound
+
+    with pytest.raises(NotFound):
+        recommendations.vote(rec.id, db.session.get(Participant, stranger))
