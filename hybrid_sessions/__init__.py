@@ -87,6 +87,11 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
         default_translation_directories=str(ROOT / "translations"),
     )
     csrf.init_app(app)
+    from . import cli, live, web
+
+    # Handlers must be declared before the first init_app: Flask-SocketIO keeps them
+    # for later apps (every test makes one) only if no server existed at declaration.
+    live.register(app)
     socketio.init_app(
         app,
         message_queue=app.config["MESSAGE_QUEUE_URL"],
@@ -96,9 +101,6 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
         cors_allowed_origins=None,
     )
 
-    from . import cli, live, web
-
     web.register(app)
-    live.register(app)
     cli.register(app)
     return app
