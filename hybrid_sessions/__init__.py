@@ -65,9 +65,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
 
     app.config["DATABASE_URL_GIVEN"] = bool(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
-        app.config["SQLALCHEMY_DATABASE_URI"] = (
-            f"sqlite:///{Path(app.instance_path) / 'hybrid_sessions.db'}"
-        )
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'hybrid_sessions.db'}"
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -132,17 +132,29 @@ WAYS = "Sprawdzone sposoby uczestników na otwieranie instytucji, organizacji, m
 # from two rooms, merged into one item.
 PARTICIPANT_WAYS = [
     ("Współpraca z władzami.", [(3, "współpraca z władzami gminy od początku")]),
-    ("Konsultacje przed tworzeniem otwartego miejsca.", [(2, "konsultacje z mieszkańcami zanim otworzymy miejsce")]),
+    (
+        "Konsultacje przed tworzeniem otwartego miejsca.",
+        [(2, "konsultacje z mieszkańcami zanim otworzymy miejsce")],
+    ),
     (
         "Ustalenie kwestii finansowania miejsca, szczególnie etatu administracyjnego.",
-        [(0, "trzeba ustalić finansowanie, zwłaszcza etat administracyjny"), (3, "kto płaci za etat w takim miejscu? ustalić na starcie")],
+        [
+            (0, "trzeba ustalić finansowanie, zwłaszcza etat administracyjny"),
+            (3, "kto płaci za etat w takim miejscu? ustalić na starcie"),
+        ],
     ),
     (
         "W kalendarzu działań warto zachować przestrzeń na działania mieszkańców i nie przeładowywać oferty.",
         [(1, "nie przeładowywać oferty, zostawić miejsce w kalendarzu na działania mieszkańców")],
     ),
-    ("Stworzenie stanowiska animatora w strukturze instytucji.", [(0, "stanowisko animatora w strukturze instytucji")]),
-    ("Podział zadań między koordynatorem miejsca a animatorem.", [(0, "jasny podział: koordynator miejsca vs animator")]),
+    (
+        "Stworzenie stanowiska animatora w strukturze instytucji.",
+        [(0, "stanowisko animatora w strukturze instytucji")],
+    ),
+    (
+        "Podział zadań między koordynatorem miejsca a animatorem.",
+        [(0, "jasny podział: koordynator miejsca vs animator")],
+    ),
     ("Ograniczenie zjawiska multizadaniowości pracowników.", [(0, "mniej multizadaniowości pracowników!")]),
     (
         "Elastyczny grafik: czynne do późna wieczorami i w weekendy.",
@@ -152,24 +164,42 @@ PARTICIPANT_WAYS = [
         "Współpraca międzysektorowa: rozpoznanie partnerów społecznych (instytucje, organizacje, grupy nieformalne, liderzy lokalni).",
         [(3, "rozpoznać partnerów: instytucje, NGO, grupy nieformalne, liderów")],
     ),
-    ("Wyjście do społeczności, poza mury; duże otwarte imprezy, także plenerowe.", [(1, "wyjść poza mury – imprezy plenerowe")]),
+    (
+        "Wyjście do społeczności, poza mury; duże otwarte imprezy, także plenerowe.",
+        [(1, "wyjść poza mury – imprezy plenerowe")],
+    ),
     (
         "Różnorodne formy finansowania miejsca (partnerstwo, działalność gospodarcza, wynajem).",
         [(3, "różne źródła finansowania: partnerstwo, wynajem, działalność gospodarcza")],
     ),
-    ("Chodzenie od drzwi do drzwi, poświęcanie czasu indywidualnie.", [(0, "chodzić od drzwi do drzwi, rozmawiać indywidualnie")]),
+    (
+        "Chodzenie od drzwi do drzwi, poświęcanie czasu indywidualnie.",
+        [(0, "chodzić od drzwi do drzwi, rozmawiać indywidualnie")],
+    ),
     (
         "Plakaty i harmonogramy dostępne w wielu miejscach, różne w charakterze, by przyciągały wzrok.",
         [(2, "plakaty w wielu miejscach, przyciągające wzrok")],
     ),
     (
         "Diagnoza potrzeb mieszkańców – pytanie ludzi, czego potrzebują, co mogą zrobić dla innych, jakie mają talenty.",
-        [(0, "pytać ludzi czego potrzebują i jakie mają talenty"), (2, "diagnoza potrzeb mieszkańców przed startem")],
+        [
+            (0, "pytać ludzi czego potrzebują i jakie mają talenty"),
+            (2, "diagnoza potrzeb mieszkańców przed startem"),
+        ],
     ),
-    ("Angażowanie do odpowiedzialności za miejsce – wspólne urządzanie, meblowanie.", [(2, "wspólne urządzanie i meblowanie miejsca")]),
-    ("Różnorodność oferty – różne grupy wiekowe, oferty dla rodzin.", [(1, "oferta dla różnych grup wiekowych i dla rodzin")]),
+    (
+        "Angażowanie do odpowiedzialności za miejsce – wspólne urządzanie, meblowanie.",
+        [(2, "wspólne urządzanie i meblowanie miejsca")],
+    ),
+    (
+        "Różnorodność oferty – różne grupy wiekowe, oferty dla rodzin.",
+        [(1, "oferta dla różnych grup wiekowych i dla rodzin")],
+    ),
     ("Różne formy promocji – social media to nie wszystko.", [(1, "social media to nie wszystko")]),
-    ("Ewaluacja podejmowanych działań, jeśli można – z uczestnikami.", [(2, "ewaluacja z uczestnikami cyklicznych zajęć")]),
+    (
+        "Ewaluacja podejmowanych działań, jeśli można – z uczestnikami.",
+        [(2, "ewaluacja z uczestnikami cyklicznych zajęć")],
+    ),
     ("Powtarzalność!", [(1, "powtarzalność!!!")]),
     ("Zacząć od małych kroków i nie zrażać się.", [(2, "zacząć od małych kroków"), (0, "nie zrażać się")]),
     (
@@ -201,9 +231,7 @@ def load_demo() -> tuple[str, str | None]:
     password = None
     if moderator is None:
         password = secrets.token_urlsafe(9)
-        moderator, _ = accounts.create_or_update_moderator(
-            MODERATOR_EMAIL, password, "Moderatorka demo"
-        )
+        moderator, _ = accounts.create_or_update_moderator(MODERATOR_EMAIL, password, "Moderatorka demo")
         path = _credentials_file()
         path.write_text(password + "\n")
         path.chmod(0o600)

@@ -2,7 +2,7 @@
 
 import os
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -64,7 +64,7 @@ class Factory:
             return accounts.issue_moderator_token(db.session.get(Moderator, moderator_id))
 
     def panel(self, moderator_id, slug="panel", rooms=(("Sala A", None), ("Sala B", None)), **extra):
-        start = extra.pop("starts_at", datetime.now(timezone.utc) + timedelta(days=1))
+        start = extra.pop("starts_at", datetime.now(UTC) + timedelta(days=1))
         with self.app.app_context():
             moderator = db.session.get(Moderator, moderator_id)
             panel = panels.create_panel(
@@ -74,9 +74,7 @@ class Factory:
                     slug=slug,
                     starts_at=start,
                     ends_at=start + timedelta(hours=1, minutes=30),
-                    rooms=[
-                        panels.RoomInput(name, f"Pytanie: {name}?", "", cap) for name, cap in rooms
-                    ],
+                    rooms=[panels.RoomInput(name, f"Pytanie: {name}?", "", cap) for name, cap in rooms],
                     **extra,
                 ),
             )
@@ -85,9 +83,7 @@ class Factory:
     def participant(self, slug, room_id=None, name="Ewa", attendance="remote"):
         """Returns (participant id, token)."""
         with self.app.app_context():
-            participant, token = participants.join_panel(
-                panels.get_panel(slug), name, attendance, room_id
-            )
+            participant, token = participants.join_panel(panels.get_panel(slug), name, attendance, room_id)
             return participant.id, token
 
     def post(self, participant_id, room_id, text="Więcej ławek w parku"):

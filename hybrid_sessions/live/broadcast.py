@@ -11,9 +11,7 @@ from . import channels
 
 def recommendation(event: str, rec: dict, panel_id: int) -> None:
     """rec:new / rec:updated to the room (the poster too) and its moderators, once each."""
-    socketio.emit(
-        event, rec, to=[channels.breakout(rec["room_id"]), channels.moderators(panel_id)]
-    )
+    socketio.emit(event, rec, to=[channels.breakout(rec["room_id"]), channels.moderators(panel_id)])
 
 
 def note_updated(panel: Panel, note: dict | None = None) -> dict:

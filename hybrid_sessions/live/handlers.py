@@ -119,9 +119,7 @@ def rec_post(data: schemas.RecPost) -> dict:
     returns the first post and adds nothing."""
     room = participants.find_room(data.room_id)
     participant = _me().participant_in(room.panel_id)
-    rec, created = recommendations.post_recommendation(
-        room, participant, data.client_id, data.text
-    )
+    rec, created = recommendations.post_recommendation(room, participant, data.client_id, data.text)
     shape = rec_shape(rec)
     if created:
         broadcast.recommendation("rec:new", shape, rec.panel_id)
@@ -191,9 +189,7 @@ def _note_changed(panel) -> dict:
 
 
 def _find_item(note: dict, item_id: int) -> dict | None:
-    return next(
-        (i for s in note["sections"] for i in s["items"] if i["id"] == item_id), None
-    )
+    return next((i for s in note["sections"] for i in s["items"] if i["id"] == item_id), None)
 
 
 @event("note:merge", schemas.NoteMerge)

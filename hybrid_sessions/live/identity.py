@@ -43,9 +43,7 @@ def fingerprint(secret: str) -> str:
 def from_token(token: object) -> Identity:
     participant = accounts.participant_for_token(token)
     if participant is not None:
-        return Identity(
-            participants={participant.panel_id: participant.id}, fingerprint=fingerprint(token)
-        )
+        return Identity(participants={participant.panel_id: participant.id}, fingerprint=fingerprint(token))
     moderator = accounts.moderator_for_token(token)
     if moderator is not None:
         return Identity(moderator_id=moderator.id, fingerprint=fingerprint(token))

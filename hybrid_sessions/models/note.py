@@ -17,9 +17,7 @@ class Note(db.Model):
     __tablename__ = "notes"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    panel_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("panels.id", ondelete="CASCADE"), unique=True
-    )
+    panel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"), unique=True)
     summary: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     # Bumped by every change with a conditional UPDATE: the optimistic lock that turns
     # a second moderator's stale edit into a `conflict` instead of an overwrite.
@@ -35,9 +33,7 @@ class NoteSection(db.Model):
     __tablename__ = "note_sections"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    note_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("notes.id", ondelete="CASCADE"), index=True
-    )
+    note_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("notes.id", ondelete="CASCADE"), index=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     position: so.Mapped[int] = so.mapped_column(default=0)
 
@@ -75,9 +71,7 @@ class NoteItemSource(db.Model):
     __tablename__ = "note_item_sources"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    item_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("note_items.id", ondelete="CASCADE"), index=True
-    )
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("note_items.id", ondelete="CASCADE"), index=True)
     recommendation_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("recommendations.id", ondelete="CASCADE"), unique=True
     )

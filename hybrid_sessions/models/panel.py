@@ -13,9 +13,7 @@ panel_moderators = sa.Table(
     "panel_moderators",
     db.metadata,
     sa.Column("panel_id", sa.ForeignKey("panels.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column(
-        "moderator_id", sa.ForeignKey("moderators.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("moderator_id", sa.ForeignKey("moderators.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
@@ -63,9 +61,7 @@ class PanelPerson(db.Model):
     GUEST = "guest"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    panel_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("panels.id", ondelete="CASCADE"), index=True
-    )
+    panel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"), index=True)
     role: so.Mapped[str] = so.mapped_column(sa.String(16))
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     bio: so.Mapped[str] = so.mapped_column(sa.Text, default="")

@@ -16,9 +16,7 @@ class Participant(db.Model):
     ATTENDANCE = (REMOTE, IN_ROOM)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    panel_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("panels.id", ondelete="CASCADE"), index=True
-    )
+    panel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"), index=True)
     # The breakout room they are in; capacity counts these.
     room_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("breakout_rooms.id", ondelete="SET NULL"), index=True

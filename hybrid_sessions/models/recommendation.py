@@ -25,12 +25,8 @@ class Recommendation(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     panel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"))
-    room_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("breakout_rooms.id", ondelete="CASCADE")
-    )
-    author_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("participants.id", ondelete="CASCADE")
-    )
+    room_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("breakout_rooms.id", ondelete="CASCADE"))
+    author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
     client_id: so.Mapped[str] = so.mapped_column(sa.String(36))
     text: so.Mapped[str] = so.mapped_column(sa.Text)
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=ACTIVE)

@@ -11,9 +11,7 @@ class BreakoutRoom(db.Model):
     __tablename__ = "breakout_rooms"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    panel_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("panels.id", ondelete="CASCADE"), index=True
-    )
+    panel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"), index=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     prompt: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     facilitator: so.Mapped[str] = so.mapped_column(sa.String(200), default="")

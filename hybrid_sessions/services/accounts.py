@@ -56,9 +56,7 @@ def create_or_update_moderator(
 
 
 def set_moderator_active(email: str, active: bool) -> Moderator:
-    moderator = db.session.scalar(
-        sa.select(Moderator).where(Moderator.email == normalise_email(email))
-    )
+    moderator = db.session.scalar(sa.select(Moderator).where(Moderator.email == normalise_email(email)))
     if moderator is None:
         raise Invalid("no moderator with that email")
     moderator.is_active = active
@@ -72,9 +70,7 @@ def authenticate(email: object, password: object) -> Moderator:
         email = normalise_email(email)
     except Invalid:
         email = None
-    moderator = (
-        db.session.scalar(sa.select(Moderator).where(Moderator.email == email)) if email else None
-    )
+    moderator = db.session.scalar(sa.select(Moderator).where(Moderator.email == email)) if email else None
     password = password if isinstance(password, str) else ""
     ok = check_password_hash(moderator.password_hash if moderator else _DUMMY_HASH, password)
     if not ok or moderator is None or not moderator.is_active:
@@ -110,6 +106,4 @@ def active_moderator(moderator_id: int | None) -> Moderator | None:
 def participant_for_token(token: object) -> Participant | None:
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    return db.session.scalar(
-        sa.select(Participant).where(Participant.token_hash == hash_token(token))
-    )
+    return db.session.scalar(sa.select(Participant).where(Participant.token_hash == hash_token(token)))

@@ -67,9 +67,7 @@ def _bump(panel: Panel, note: Note, expected_version: int | None) -> None:
 
 
 def _ids(value: object, field: str, limit: int) -> list[int]:
-    if not isinstance(value, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    ):
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
         raise Invalid(f"{field} must be a list of ids")
     if len(value) > limit:
         raise Invalid(f"{field} holds at most {limit} ids")
@@ -209,9 +207,7 @@ def edit_item(
     return item
 
 
-def remove_item(
-    panel: Panel, item_id: object, actor: Moderator, expected_version: int | None = None
-) -> None:
+def remove_item(panel: Panel, item_id: object, actor: Moderator, expected_version: int | None = None) -> None:
     """Delete an item; its recommendations become free to merge again."""
     note = get_note(panel)
     item = _get_item(note, item_id)
@@ -295,9 +291,7 @@ def delete_section(
     db.session.commit()
 
 
-def set_summary(
-    panel: Panel, summary: object, actor: Moderator, expected_version: int | None = None
-) -> None:
+def set_summary(panel: Panel, summary: object, actor: Moderator, expected_version: int | None = None) -> None:
     text = clean_text(summary, "summary", max_len=MAX_SUMMARY, min_len=0)
     note = get_note(panel)
     _bump(panel, note, expected_version)
@@ -314,14 +308,10 @@ def publish_note(panel: Panel, actor: Moderator) -> NoteVersion:
         "title": panel.title,
         "summary": shape["summary"],
         # Empty sections are drafts of the moderator's, not part of the note.
-        "sections": [
-            {"title": s["title"], "items": s["items"]} for s in shape["sections"] if s["items"]
-        ],
+        "sections": [{"title": s["title"], "items": s["items"]} for s in shape["sections"] if s["items"]],
     }
     number = (latest_published_version(panel.id) or 0) + 1
-    version = NoteVersion(
-        note_id=note.id, number=number, content=content, published_by_id=actor.id
-    )
+    version = NoteVersion(note_id=note.id, number=number, content=content, published_by_id=actor.id)
     db.session.add(version)
     try:
         db.session.commit()
@@ -333,11 +323,7 @@ def publish_note(panel: Panel, actor: Moderator) -> NoteVersion:
 
 def get_published(panel: Panel, number: int | None = None) -> NoteVersion:
     """The latest published version, or the one with this number."""
-    query = (
-        sa.select(NoteVersion)
-        .join(Note, Note.id == NoteVersion.note_id)
-        .where(Note.panel_id == panel.id)
-    )
+    query = sa.select(NoteVersion).join(Note, Note.id == NoteVersion.note_id).where(Note.panel_id == panel.id)
     if number is None:
         query = query.order_by(NoteVersion.number.desc()).limit(1)
     else:
@@ -357,5 +343,3 @@ def published_versions(panel: Panel) -> list[NoteVersion]:
             .order_by(NoteVersion.number.desc())
         )
     )
-
-

@@ -154,11 +154,7 @@ def _co_moderators(emails: list[str], actor: Moderator) -> list[Moderator]:
 
 
 def get_panel(slug: object) -> Panel:
-    panel = (
-        db.session.scalar(sa.select(Panel).where(Panel.slug == slug))
-        if isinstance(slug, str)
-        else None
-    )
+    panel = db.session.scalar(sa.select(Panel).where(Panel.slug == slug)) if isinstance(slug, str) else None
     if panel is None:
         raise NotFound("no such session")
     return panel

@@ -35,9 +35,7 @@ def _lock_room_and_check_place(room: BreakoutRoom) -> None:
     """
     if room.capacity is None:
         return
-    db.session.execute(
-        sa.select(BreakoutRoom.id).where(BreakoutRoom.id == room.id).with_for_update()
-    )
+    db.session.execute(sa.select(BreakoutRoom.id).where(BreakoutRoom.id == room.id).with_for_update())
     taken = db.session.scalar(
         sa.select(sa.func.count()).select_from(Participant).where(Participant.room_id == room.id)
     )
@@ -74,9 +72,7 @@ def join_panel(
     return participant, token
 
 
-def enter_room(
-    participant: Participant, room: BreakoutRoom
-) -> tuple[bool, BreakoutRoom | None]:
+def enter_room(participant: Participant, room: BreakoutRoom) -> tuple[bool, BreakoutRoom | None]:
     """Place the participant in `room`. Returns (moved, the room they left if any).
 
     Coming back to one's own room always works, even when it has since filled up.

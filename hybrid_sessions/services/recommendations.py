@@ -119,9 +119,7 @@ def unvote(rec_id: object, participant: Participant) -> tuple[Recommendation, bo
     _visible_to(rec, participant)
     _require_in_room(participant, rec.room_id)
     deleted = db.session.execute(
-        sa.delete(Vote).where(
-            Vote.recommendation_id == rec.id, Vote.participant_id == participant.id
-        )
+        sa.delete(Vote).where(Vote.recommendation_id == rec.id, Vote.participant_id == participant.id)
     ).rowcount
     if not deleted:
         db.session.rollback()
@@ -152,9 +150,7 @@ def withdraw(rec_id: object, participant: Participant) -> tuple[Recommendation, 
 def room_recommendations(room: BreakoutRoom) -> list[Recommendation]:
     return list(
         db.session.scalars(
-            sa.select(Recommendation)
-            .where(Recommendation.room_id == room.id)
-            .order_by(Recommendation.id)
+            sa.select(Recommendation).where(Recommendation.room_id == room.id).order_by(Recommendation.id)
         )
     )
 
@@ -162,9 +158,7 @@ def room_recommendations(room: BreakoutRoom) -> list[Recommendation]:
 def panel_recommendations(panel: Panel) -> list[Recommendation]:
     return list(
         db.session.scalars(
-            sa.select(Recommendation)
-            .where(Recommendation.panel_id == panel.id)
-            .order_by(Recommendation.id)
+            sa.select(Recommendation).where(Recommendation.panel_id == panel.id).order_by(Recommendation.id)
         )
     )
 

@@ -9,9 +9,7 @@ from .errors import Invalid
 _DROP = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F}
 
 
-def clean_text(
-    value: object, field: str, *, max_len: int, min_len: int = 1, multiline: bool = True
-) -> str:
+def clean_text(value: object, field: str, *, max_len: int, min_len: int = 1, multiline: bool = True) -> str:
     """NFC-normalise, strip, and check length in Unicode code points (as the UI counts)."""
     if not isinstance(value, str):
         raise Invalid(f"{field} must be a string")

@@ -3,11 +3,11 @@
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from .. import schemas
+from ..live.broadcast import rooms_changed
+from ..models.types import utcnow
 from ..services import accounts, notes, panels, participants, recommendations
 from ..services.errors import DomainError, Invalid, Unauthorized
 from ..services.shapes import panel_shape, published_shape, rec_shape
-from ..live.broadcast import rooms_changed
-from ..models.types import utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -34,9 +34,7 @@ def _moderator():
 
 
 def _session_json(panel) -> dict:
-    shape = panel_shape(
-        panel, panels.room_counts(panel.id), panels.latest_published_version(panel.id)
-    )
+    shape = panel_shape(panel, panels.room_counts(panel.id), panels.latest_published_version(panel.id))
     shape["url"] = url_for("pages.panel", slug=panel.slug, _external=True)
     return shape
 
@@ -77,9 +75,7 @@ def join(slug: str):
     """Join a session as a participant; the token is shown only in this answer."""
     panel = panels.get_panel(slug)
     body = schemas.parse(schemas.JoinBody, _body())
-    participant, token = participants.join_panel(
-        panel, body.display_name, body.attendance, body.room_id
-    )
+    participant, token = participants.join_panel(panel, body.display_name, body.attendance, body.room_id)
     if participant.room_id:
         rooms_changed(panel)
     return jsonify(

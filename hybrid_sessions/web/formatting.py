@@ -16,10 +16,7 @@ def session_when(panel) -> str:
             f"{format_date(start, 'long', locale=locale)}, "
             f"{format_time(start, 'HH:mm', locale=locale)}–{format_time(end, 'HH:mm', locale=locale)}"
         )
-    return (
-        f"{format_datetime(start, 'long', locale=locale)} – "
-        f"{format_datetime(end, 'long', locale=locale)}"
-    )
+    return f"{format_datetime(start, 'long', locale=locale)} – {format_datetime(end, 'long', locale=locale)}"
 
 
 def moment(value, tz: str | None = None) -> str:

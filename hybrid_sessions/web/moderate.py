@@ -96,8 +96,7 @@ class SessionForm(FlaskForm):
                 for r in filled(self.rooms)
             ],
             co_moderators=[
-                e.strip() for e in (self.co_moderators.data or "").replace(";", ",").split(",")
-                if e.strip()
+                e.strip() for e in (self.co_moderators.data or "").replace(";", ",").split(",") if e.strip()
             ],
         )
 
@@ -124,9 +123,7 @@ def new_session(moderator):
             return redirect(url_for("moderate.console", slug=panel.slug))
     elif request.method == "POST":
         error = _("Please correct the marked fields.")
-    return render_template("moderate/new_session.html", form=form, error=error), (
-        400 if error else 200
-    )
+    return render_template("moderate/new_session.html", form=form, error=error), (400 if error else 200)
 
 
 @bp.get("/s/<slug>/moderate")

@@ -119,9 +119,7 @@ def join(slug: str):
                 session["participant_tokens"] = tokens
                 session.permanent = True
             else:
-                participants.enter_room(
-                    participant, participants.get_room(panel, form.room_id.data)
-                )
+                participants.enter_room(participant, participants.get_room(panel, form.room_id.data))
         except RoomFull:
             error, status = _("This room is full. Please choose another one."), 409
         except DomainError as exc:

@@ -73,7 +73,8 @@
             disabled: mine,
             onclick: () => toggleVote(rec.id),
           },
-          `${S.vote} ${rec.votes}`
+          el("span", {}, S.vote),
+          el("span", { className: "count" }, String(rec.votes))
         )
       );
     }

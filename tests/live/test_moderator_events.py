@@ -26,8 +26,16 @@ def live(scenario, sock, make):
     s["ewa_sock"], s["ola_sock"] = sock(scenario["ewa"][1]), sock(scenario["ola"][1])
     assert s["ewa_sock"].emit("room:join", {"room_id": s["room_a"]}, callback=True)["ok"]
     assert s["ola_sock"].emit("room:join", {"room_id": s["room_b"]}, callback=True)["ok"]
-    s["rec_a"] = s["ewa_sock"].emit("rec:post", {"room_id": s["room_a"], "client_id": str(uuid.uuid4()), "text": "Dłuższe godziny"}, callback=True)["recommendation"]
-    s["rec_b"] = s["ola_sock"].emit("rec:post", {"room_id": s["room_b"], "client_id": str(uuid.uuid4()), "text": "Otwarte wieczorami"}, callback=True)["recommendation"]
+    s["rec_a"] = s["ewa_sock"].emit(
+        "rec:post",
+        {"room_id": s["room_a"], "client_id": str(uuid.uuid4()), "text": "Dłuższe godziny"},
+        callback=True,
+    )["recommendation"]
+    s["rec_b"] = s["ola_sock"].emit(
+        "rec:post",
+        {"room_id": s["room_b"], "client_id": str(uuid.uuid4()), "text": "Otwarte wieczorami"},
+        callback=True,
+    )["recommendation"]
     for mod in (s["mod1"], s["mod2"]):
         ack = mod.emit("session:watch", {"slug": s["slug"]}, callback=True)
         assert ack["ok"], ack
@@ -38,21 +46,29 @@ def live(scenario, sock, make):
 
 
 def _merge(mod, s, ids, text="Elastyczne godziny", section="Sposoby", **extra):
-    return mod.emit("note:merge", {"slug": s["slug"], "recommendation_ids": ids, "text": text, "section": section, **extra}, callback=True)
+    return mod.emit(
+        "note:merge",
+        {"slug": s["slug"], "recommendation_ids": ids, "text": text, "section": section, **extra},
+        callback=True,
+    )
 
 
 def test_watch_answers_rooms_recommendations_and_the_note(live):
     ack = live["watch"]
     assert [r["name"] for r in ack["rooms"]] == ["Sala A", "Sala B"]
     assert {r["id"] for r in ack["recommendations"]} == {live["rec_a"]["id"], live["rec_b"]["id"]}
-    assert ack["note"]["slug"] == live["slug"] and ack["note"]["sections"] == [] and ack["note"]["summary"] == ""
+    assert (
+        ack["note"]["slug"] == live["slug"] and ack["note"]["sections"] == [] and ack["note"]["summary"] == ""
+    )
 
 
 def test_watching_needs_a_moderator_of_that_session(live, make, sock):
     outsider = sock(make.moderator_token(make.moderator("obcy@example.org")))
     ack = outsider.emit("session:watch", {"slug": live["slug"]}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
-    assert live["mod1"].emit("session:watch", {"slug": "nie-ma"}, callback=True)["error"]["code"] == "not_found"
+    assert (
+        live["mod1"].emit("session:watch", {"slug": "nie-ma"}, callback=True)["error"]["code"] == "not_found"
+    )
     assert live["mod1"].emit("session:watch", {"slug": 5}, callback=True)["error"]["code"] == "invalid"
 
 
@@ -87,7 +103,9 @@ def test_two_moderators_on_the_same_version_one_wins_the_other_gets_conflict(liv
     assert first["ok"] is True
     assert second["ok"] is False and second["error"]["code"] == "conflict"
     assert second["note"] == first["note"]
-    edit = s["mod2"].emit("note:summary", {"slug": s["slug"], "summary": "Stare", "version": version}, callback=True)
+    edit = s["mod2"].emit(
+        "note:summary", {"slug": s["slug"], "summary": "Stare", "version": version}, callback=True
+    )
     assert edit["error"]["code"] == "conflict" and edit["note"]["summary"] == ""
 
 
@@ -97,12 +115,20 @@ def test_items_can_be_edited_moved_and_removed_live(live):
     b = _merge(s["mod1"], s, [], text="B (od moderacji)", section="Pierwsza")["item"]
     _merge(s["mod1"], s, [s["rec_b"]["id"]], text="C", section="Druga")
     slug = s["slug"]
-    assert s["mod1"].emit("note:edit_item", {"slug": slug, "item_id": a["id"], "text": "A, przeredagowane"}, callback=True)["ok"]
-    assert s["mod1"].emit("note:move_item", {"slug": slug, "item_id": b["id"], "position": 0}, callback=True)["ok"]
+    assert s["mod1"].emit(
+        "note:edit_item", {"slug": slug, "item_id": a["id"], "text": "A, przeredagowane"}, callback=True
+    )["ok"]
+    assert s["mod1"].emit("note:move_item", {"slug": slug, "item_id": b["id"], "position": 0}, callback=True)[
+        "ok"
+    ]
     note = s["mod1"].emit("session:watch", {"slug": slug}, callback=True)["note"]
     second = note["sections"][1]["id"]
-    assert s["mod1"].emit("note:move_section", {"slug": slug, "section_id": second, "position": 0}, callback=True)["ok"]
-    assert s["mod1"].emit("note:rename_section", {"slug": slug, "section_id": second, "title": "Na początek"}, callback=True)["ok"]
+    assert s["mod1"].emit(
+        "note:move_section", {"slug": slug, "section_id": second, "position": 0}, callback=True
+    )["ok"]
+    assert s["mod1"].emit(
+        "note:rename_section", {"slug": slug, "section_id": second, "title": "Na początek"}, callback=True
+    )["ok"]
     removed = s["mod2"].emit("note:remove_item", {"slug": slug, "item_id": a["id"]}, callback=True)
     assert removed["ok"]
     assert [(sec["title"], [i["text"] for i in sec["items"]]) for sec in removed["note"]["sections"]] == [

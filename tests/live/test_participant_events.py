@@ -10,7 +10,11 @@ def _events(client, name):
 
 
 def _post(client, room, text="Więcej ławek", client_id=None):
-    return client.emit("rec:post", {"room_id": room, "client_id": client_id or str(uuid.uuid4()), "text": text}, callback=True)
+    return client.emit(
+        "rec:post",
+        {"room_id": room, "client_id": client_id or str(uuid.uuid4()), "text": text},
+        callback=True,
+    )
 
 
 @pytest.fixture
@@ -38,7 +42,10 @@ def test_a_connection_needs_a_token_or_a_cookie(app, sock, scenario):
 
 def test_the_join_cookie_also_signs_the_browser_in(app, sock, scenario):
     browser = app.test_client()
-    browser.post(f"/s/{scenario['slug']}/join", data={"display_name": "Zoś", "attendance": "in_room", "room_id": scenario["room_b"]})
+    browser.post(
+        f"/s/{scenario['slug']}/join",
+        data={"display_name": "Zoś", "attendance": "in_room", "room_id": scenario["room_b"]},
+    )
     client = sock(flask_client=browser)
     assert client.is_connected()
     ack = client.emit("room:join", {"room_id": scenario["room_b"]}, callback=True)
@@ -148,7 +155,10 @@ def test_own_and_other_room_votes_are_refused(room_a, who, code):
     assert ack["ok"] is False and ack["error"]["code"] == code
 
 
-@pytest.mark.parametrize("payload", [None, {}, {"recommendation_id": "1"}, {"recommendation_id": 999999}, {"recommendation_id": True}])
+@pytest.mark.parametrize(
+    "payload",
+    [None, {}, {"recommendation_id": "1"}, {"recommendation_id": 999999}, {"recommendation_id": True}],
+)
 def test_bad_votes_and_withdrawals_get_error_acks(room_a, payload):
     for event in ("rec:vote", "rec:unvote", "rec:withdraw"):
         ack = room_a["jan"].emit(event, payload, callback=True)
@@ -170,7 +180,9 @@ def test_only_the_author_withdraws(room_a):
 
 
 def test_moving_to_a_full_room_is_refused(make, sock, scenario):
-    slug, (small, big) = make.panel(scenario["moderator"], slug="wizyty", rooms=(("Wizyta", 1), ("Sala", None)))
+    slug, (small, big) = make.panel(
+        scenario["moderator"], slug="wizyty", rooms=(("Wizyta", 1), ("Sala", None))
+    )
     make.participant(slug, small, "Pierwsza")
     _, token = make.participant(slug, big, "Druga")
     client = sock(token)

@@ -15,8 +15,13 @@ def posts(ctx, make, scenario):
     ewa = make.post(scenario["ewa"][0], scenario["room_a"], "Dłuższe godziny otwarcia")
     ola = make.post(scenario["ola"][0], scenario["room_b"], "Otwarte wieczorami")
     recommendations.vote(ewa, db.session.get(Participant, scenario["jan"][0]))
-    return {**scenario, "panel": panels.get_panel(scenario["slug"]), "ewa_rec": ewa, "ola_rec": ola,
-            "actor": db.session.get(Moderator, scenario["moderator"])}
+    return {
+        **scenario,
+        "panel": panels.get_panel(scenario["slug"]),
+        "ewa_rec": ewa,
+        "ola_rec": ola,
+        "actor": db.session.get(Moderator, scenario["moderator"]),
+    }
 
 
 def _shape(s):
@@ -25,7 +30,9 @@ def _shape(s):
 
 def test_merge_from_two_rooms_keeps_sources_and_counts_distinct_supporters(posts):
     s = posts
-    item = notes.merge_into_note(s["panel"], [s["ewa_rec"], s["ola_rec"]], "Elastyczne godziny", "Sposoby", s["actor"])
+    item = notes.merge_into_note(
+        s["panel"], [s["ewa_rec"], s["ola_rec"]], "Elastyczne godziny", "Sposoby", s["actor"]
+    )
     note = _shape(s)
     [section] = note["sections"]
     [shaped] = section["items"]
@@ -160,7 +167,9 @@ def test_publishing_freezes_versions_and_names_no_participant(posts):
     s = posts
     item = notes.merge_into_note(s["panel"], [s["ewa_rec"], s["ola_rec"]], "Wieczory", "Sposoby", s["actor"])
     notes.merge_into_note(s["panel"], [], "Pusta sekcja zostaje w szkicu", "Szkic", s["actor"])
-    notes.remove_item(s["panel"], notes.current_note_shape(s["panel"])["sections"][1]["items"][0]["id"], s["actor"])
+    notes.remove_item(
+        s["panel"], notes.current_note_shape(s["panel"])["sections"][1]["items"][0]["id"], s["actor"]
+    )
     first = notes.publish_note(s["panel"], s["actor"])
     notes.edit_item(s["panel"], item.id, s["actor"], text="Zmienione później")
     second = notes.publish_note(s["panel"], s["actor"])

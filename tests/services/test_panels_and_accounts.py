@@ -1,6 +1,6 @@
 """Creating sessions, moderator accounts and tokens."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -81,9 +81,11 @@ def test_times_keep_their_offset_in_the_sessions_timezone(ctx, make):
 def test_upcoming_and_past_sessions(ctx, make):
     actor = _actor(make)
     past = panels.create_panel(actor, _input(slug="dawny"))
-    soon = datetime.now(timezone.utc) + timedelta(days=2)
-    future = panels.create_panel(actor, _input(slug="nowy", starts_at=soon, ends_at=soon + timedelta(hours=1)))
-    upcoming, done = panels.list_panels(datetime.now(timezone.utc))
+    soon = datetime.now(UTC) + timedelta(days=2)
+    future = panels.create_panel(
+        actor, _input(slug="nowy", starts_at=soon, ends_at=soon + timedelta(hours=1))
+    )
+    upcoming, done = panels.list_panels(datetime.now(UTC))
     assert [p.slug for p in upcoming] == [future.slug] and [p.slug for p in done] == [past.slug]
 
 

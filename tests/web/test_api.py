@@ -10,10 +10,11 @@ SESSION = {
     "ends_at": "2021-11-23T14:30:00+01:00",
     "about": "Rewolucyjne metamorfozy czy ciche ewolucje?",
     "moderator": {"name": "Anna Żelazowska-Kosiorek", "bio": "Trenerka, facylitatorka."},
-    "guests": [{"name": "Magdalena Popłońska-Kowalska", "bio": "Dyrektor OPS w Dopiewie."},
-               {"name": "Grzegorz Zmarzły", "bio": "Dyrektor OKiS w Bierutowie."}],
-    "rooms": [{"name": "Pomoc społeczna", "prompt": "Co pomaga?", "capacity": 2},
-              {"name": "Kultura"}],
+    "guests": [
+        {"name": "Magdalena Popłońska-Kowalska", "bio": "Dyrektor OPS w Dopiewie."},
+        {"name": "Grzegorz Zmarzły", "bio": "Dyrektor OKiS w Bierutowie."},
+    ],
+    "rooms": [{"name": "Pomoc społeczna", "prompt": "Co pomaga?", "capacity": 2}, {"name": "Kultura"}],
 }
 
 
@@ -38,8 +39,16 @@ def _auth(token):
 
 def test_token_needs_the_right_credentials(client, make):
     make.moderator("anna@example.org")
-    _error(client.post("/api/v1/auth/token", json={"email": "anna@example.org", "password": "wrong-one"}), 401, "unauthorized")
-    _error(client.post("/api/v1/auth/token", json={"email": "nobody@example.org", "password": PASSWORD}), 401, "unauthorized")
+    _error(
+        client.post("/api/v1/auth/token", json={"email": "anna@example.org", "password": "wrong-one"}),
+        401,
+        "unauthorized",
+    )
+    _error(
+        client.post("/api/v1/auth/token", json={"email": "nobody@example.org", "password": PASSWORD}),
+        401,
+        "unauthorized",
+    )
     _error(client.post("/api/v1/auth/token", json={"email": "anna@example.org"}), 400, "invalid")
     _error(client.post("/api/v1/auth/token", data="not json", content_type="text/plain"), 400, "invalid")
 
@@ -53,14 +62,18 @@ def test_create_session_answers_the_session_object(client, token):
     assert body["moderator"]["name"] == "Anna Żelazowska-Kosiorek"
     assert [g["name"] for g in body["guests"]] == ["Magdalena Popłońska-Kowalska", "Grzegorz Zmarzły"]
     assert [(r["name"], r["capacity"], r["participant_count"]) for r in body["rooms"]] == [
-        ("Pomoc społeczna", 2, 0), ("Kultura", None, 0)]
+        ("Pomoc społeczna", 2, 0),
+        ("Kultura", None, 0),
+    ]
     assert client.get(f"/api/v1/sessions/{body['slug']}").get_json() == body
 
 
 def test_create_session_needs_a_moderator(client, token):
     _error(client.post("/api/v1/sessions", json=SESSION), 401, "unauthorized")
     _error(client.post("/api/v1/sessions", json=SESSION, headers=_auth("hsm_forged")), 401, "unauthorized")
-    _error(client.post("/api/v1/sessions", json=SESSION, headers={"Authorization": token}), 401, "unauthorized")
+    _error(
+        client.post("/api/v1/sessions", json=SESSION, headers={"Authorization": token}), 401, "unauthorized"
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,15 +98,24 @@ def test_invalid_sessions_get_400_and_nothing_is_created(client, token, change):
 
 
 def test_a_taken_slug_is_a_conflict(client, token):
-    assert client.post("/api/v1/sessions", json={**SESSION, "slug": "panel"}, headers=_auth(token)).status_code == 201
-    _error(client.post("/api/v1/sessions", json={**SESSION, "slug": "panel"}, headers=_auth(token)), 409, "conflict")
+    assert (
+        client.post("/api/v1/sessions", json={**SESSION, "slug": "panel"}, headers=_auth(token)).status_code
+        == 201
+    )
+    _error(
+        client.post("/api/v1/sessions", json={**SESSION, "slug": "panel"}, headers=_auth(token)),
+        409,
+        "conflict",
+    )
 
 
 def test_join_answers_the_participant_and_a_token(client, token):
     slug = client.post("/api/v1/sessions", json=SESSION, headers=_auth(token)).get_json()["slug"]
     room = client.get(f"/api/v1/sessions/{slug}").get_json()["rooms"][0]["id"]
-    response = client.post(f"/api/v1/sessions/{slug}/participants",
-                           json={"display_name": "Zoś 🌻", "attendance": "in_room", "room_id": room})
+    response = client.post(
+        f"/api/v1/sessions/{slug}/participants",
+        json={"display_name": "Zoś 🌻", "attendance": "in_room", "room_id": room},
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["participant"]["display_name"] == "Zoś 🌻" and isinstance(body["participant"]["id"], int)
@@ -105,10 +127,21 @@ def test_a_full_room_answers_room_full(client, token):
     slug = client.post("/api/v1/sessions", json=SESSION, headers=_auth(token)).get_json()["slug"]
     room = client.get(f"/api/v1/sessions/{slug}").get_json()["rooms"][0]["id"]
     for name in ("A", "B"):
-        assert client.post(f"/api/v1/sessions/{slug}/participants",
-                           json={"display_name": name, "attendance": "remote", "room_id": room}).status_code == 201
-    _error(client.post(f"/api/v1/sessions/{slug}/participants",
-                       json={"display_name": "C", "attendance": "remote", "room_id": room}), 409, "room_full")
+        assert (
+            client.post(
+                f"/api/v1/sessions/{slug}/participants",
+                json={"display_name": name, "attendance": "remote", "room_id": room},
+            ).status_code
+            == 201
+        )
+    _error(
+        client.post(
+            f"/api/v1/sessions/{slug}/participants",
+            json={"display_name": "C", "attendance": "remote", "room_id": room},
+        ),
+        409,
+        "room_full",
+    )
     assert client.get(f"/api/v1/sessions/{slug}").get_json()["rooms"][0]["participant_count"] == 2
 
 
@@ -131,7 +164,13 @@ def test_bad_joins_are_refused(client, scenario, body, status, code):
 
 def test_unknown_sessions_and_routes_are_json_404(client):
     _error(client.get("/api/v1/sessions/nie-ma"), 404, "not_found")
-    _error(client.post("/api/v1/sessions/nie-ma/participants", json={"display_name": "A", "attendance": "remote"}), 404, "not_found")
+    _error(
+        client.post(
+            "/api/v1/sessions/nie-ma/participants", json={"display_name": "A", "attendance": "remote"}
+        ),
+        404,
+        "not_found",
+    )
     _error(client.get("/api/v1/nothing-here"), 404, "not_found")
     assert client.delete("/api/v1/sessions/nie-ma").status_code == 405
 
@@ -169,7 +208,12 @@ def test_the_note_is_404_until_published_then_versioned(app, client, scenario, m
         notes.set_summary(panel, "Rozmawialiśmy o ławkach.", actor)
         notes.merge_into_note(panel, [rec], "Więcej ławek", "Przestrzeń", actor)
         notes.publish_note(panel, actor)
-        notes.edit_item(panel, notes.current_note_shape(panel)["sections"][0]["items"][0]["id"], actor, text="Ławki i cień")
+        notes.edit_item(
+            panel,
+            notes.current_note_shape(panel)["sections"][0]["items"][0]["id"],
+            actor,
+            text="Ławki i cień",
+        )
         notes.publish_note(panel, actor)
     latest = client.get(url).get_json()
     assert latest["version"] == 2 and latest["slug"] == scenario["slug"]
@@ -177,7 +221,9 @@ def test_the_note_is_404_until_published_then_versioned(app, client, scenario, m
     [section] = latest["sections"]
     [item] = section["items"]
     assert section["title"] == "Przestrzeń" and item["text"] == "Ławki i cień" and item["support"] == 1
-    assert item["sources"] == [{"recommendation_id": rec, "room_id": scenario["room_a"], "room_name": "Sala A"}]
+    assert item["sources"] == [
+        {"recommendation_id": rec, "room_id": scenario["room_a"], "room_name": "Sala A"}
+    ]
     assert client.get(f"{url}?version=1").get_json()["sections"][0]["items"][0]["text"] == "Więcej ławek"
     _error(client.get(f"{url}?version=3"), 404, "not_found")
     _error(client.get(f"{url}?version=abc"), 400, "invalid")

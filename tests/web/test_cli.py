@@ -30,7 +30,14 @@ def test_db_upgrade_builds_the_schema_the_models_describe(tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         tables = set(sa.inspect(db.engine).get_table_names())
-        assert {"panels", "breakout_rooms", "participants", "recommendations", "notes", "note_versions"} <= tables
+        assert {
+            "panels",
+            "breakout_rooms",
+            "participants",
+            "recommendations",
+            "notes",
+            "note_versions",
+        } <= tables
         with db.engine.connect() as connection:
             diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
         assert diff == [], "models changed without a migration: flask --app wsgi db migrate"

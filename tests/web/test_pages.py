@@ -19,14 +19,26 @@ def test_the_panel_page_reads_like_the_2021_panel_page(client, make):
         about="Rewolucyjne metamorfozy czy ciche ewolucje?",
         join_info="Sala konferencyjna, parter.",
         moderator=__import__("hybrid_sessions.services.panels", fromlist=["x"]).PersonInput(
-            "Anna Żelazowska-Kosiorek", "Trenerka, facylitatorka."),
-        guests=[__import__("hybrid_sessions.services.panels", fromlist=["x"]).PersonInput(
-            "Grzegorz Zmarzły", "Animator i koordynator.")],
+            "Anna Żelazowska-Kosiorek", "Trenerka, facylitatorka."
+        ),
+        guests=[
+            __import__("hybrid_sessions.services.panels", fromlist=["x"]).PersonInput(
+                "Grzegorz Zmarzły", "Animator i koordynator."
+            )
+        ],
     )
     html = client.get("/s/od-klienta", headers={"Accept-Language": "pl"}).get_data(as_text=True)
-    for text in ("Od klienta do współgospodarza", "Rewolucyjne metamorfozy", "Anna Żelazowska-Kosiorek",
-                 "Trenerka, facylitatorka.", "Grzegorz Zmarzły", "Sala konferencyjna, parter.",
-                 "/s/od-klienta/join", "Sala A", "Pytanie: Sala A?"):
+    for text in (
+        "Od klienta do współgospodarza",
+        "Rewolucyjne metamorfozy",
+        "Anna Żelazowska-Kosiorek",
+        "Trenerka, facylitatorka.",
+        "Grzegorz Zmarzły",
+        "Sala konferencyjna, parter.",
+        "/s/od-klienta/join",
+        "Sala A",
+        "Pytanie: Sala A?",
+    ):
         assert text in html
     assert client.get("/s/nie-ma").status_code == 404
 
@@ -38,8 +50,10 @@ def test_the_index_lists_sessions(client, make):
 
 
 def test_joining_sets_a_cookie_and_leads_to_the_room(client, scenario):
-    response = client.post(f"/s/{scenario['slug']}/join",
-                           data={"display_name": "Zoś", "attendance": "in_room", "room_id": scenario["room_b"]})
+    response = client.post(
+        f"/s/{scenario['slug']}/join",
+        data={"display_name": "Zoś", "attendance": "in_room", "room_id": scenario["room_b"]},
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/s/{scenario['slug']}/rooms/{scenario['room_b']}")
     cookie = response.headers["Set-Cookie"]
@@ -59,8 +73,11 @@ def test_a_full_room_says_so_on_the_join_page(client, make):
     make.participant(slug, small, "Pierwsza")
     page = client.get(f"/s/{slug}/join", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Full" in page
-    response = client.post(f"/s/{slug}/join", data={"display_name": "Druga", "attendance": "remote", "room_id": small},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        f"/s/{slug}/join",
+        data={"display_name": "Druga", "attendance": "remote", "room_id": small},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 409 and "This room is full" in response.get_data(as_text=True)
 
 
@@ -108,35 +125,66 @@ def test_wrong_credentials_stay_on_the_login_page(client, make):
 
 def test_login_only_redirects_within_the_site(client, make):
     make.moderator()
-    response = client.post("/login?next=https://evil.example/", data={"email": "mod@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/", data={"email": "mod@example.org", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
-    response = client.post("/login?next=/sessions/new", data={"email": "mod@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login?next=/sessions/new", data={"email": "mod@example.org", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/sessions/new"
 
 
 def test_a_moderator_creates_a_session_with_the_form(client, make):
     make.moderator()
     _login(client)
-    response = client.post("/sessions/new", data={
-        "title": "Warsztaty OSL", "date": "2026-12-01", "start": "10:00", "end": "12:00",
-        "timezone": "Europe/Warsaw", "about": "O czym", "join_info": "Sala 2",
-        "host-name": "Tomasz Stoński", "host-bio": "OPS Radlin",
-        "guests-0-name": "Katarzyna Żukowska-Koc", "guests-0-bio": "MOPS Łapy", "guests-1-name": "",
-        "rooms-0-name": "Współpraca z liderami", "rooms-0-prompt": "Jak?", "rooms-0-facilitator": "Tomasz",
-        "rooms-0-capacity": "12", "rooms-1-name": "Dokumentowanie zmiany", "rooms-2-name": "",
-    })
+    response = client.post(
+        "/sessions/new",
+        data={
+            "title": "Warsztaty OSL",
+            "date": "2026-12-01",
+            "start": "10:00",
+            "end": "12:00",
+            "timezone": "Europe/Warsaw",
+            "about": "O czym",
+            "join_info": "Sala 2",
+            "host-name": "Tomasz Stoński",
+            "host-bio": "OPS Radlin",
+            "guests-0-name": "Katarzyna Żukowska-Koc",
+            "guests-0-bio": "MOPS Łapy",
+            "guests-1-name": "",
+            "rooms-0-name": "Współpraca z liderami",
+            "rooms-0-prompt": "Jak?",
+            "rooms-0-facilitator": "Tomasz",
+            "rooms-0-capacity": "12",
+            "rooms-1-name": "Dokumentowanie zmiany",
+            "rooms-2-name": "",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/s/warsztaty-osl/moderate"
     session = client.get("/api/v1/sessions/warsztaty-osl").get_json()
     assert session["starts_at"] == "2026-12-01T10:00:00+01:00"
-    assert [(r["name"], r["capacity"]) for r in session["rooms"]] == [("Współpraca z liderami", 12), ("Dokumentowanie zmiany", None)]
+    assert [(r["name"], r["capacity"]) for r in session["rooms"]] == [
+        ("Współpraca z liderami", 12),
+        ("Dokumentowanie zmiany", None),
+    ]
     assert [g["name"] for g in session["guests"]] == ["Katarzyna Żukowska-Koc"]
 
 
 def test_the_new_session_form_reports_errors(client, make):
     make.moderator()
     _login(client)
-    response = client.post("/sessions/new", data={"title": "Bez pokoi", "date": "2026-12-01", "start": "10:00",
-                                                   "end": "09:00", "timezone": "Europe/Warsaw", "rooms-0-name": "A"})
+    response = client.post(
+        "/sessions/new",
+        data={
+            "title": "Bez pokoi",
+            "date": "2026-12-01",
+            "start": "10:00",
+            "end": "09:00",
+            "timezone": "Europe/Warsaw",
+            "rooms-0-name": "A",
+        },
+    )
     assert response.status_code == 400
 
 
@@ -178,8 +226,12 @@ def test_the_markdown_export_is_inert_text(app, client, scenario, make):
 
 
 def test_the_interface_speaks_polish_and_english(client, scenario):
-    polish = client.get(f"/s/{scenario['slug']}", headers={"Accept-Language": "pl-PL,pl;q=0.9"}).get_data(as_text=True)
-    english = client.get(f"/s/{scenario['slug']}", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    polish = client.get(f"/s/{scenario['slug']}", headers={"Accept-Language": "pl-PL,pl;q=0.9"}).get_data(
+        as_text=True
+    )
+    english = client.get(f"/s/{scenario['slug']}", headers={"Accept-Language": "en-GB"}).get_data(
+        as_text=True
+    )
     assert "Dołącz" in polish and 'lang="pl"' in polish
     assert "Join" in english and 'lang="en"' in english
     # The switch wins over the browser's language, for this browser.
@@ -194,7 +246,14 @@ def test_the_qr_code_points_at_the_join_page(client, scenario):
     assert re.search(rb"<svg", response.data)
 
 
-@pytest.mark.parametrize("path", ["/static/vendor/socket.io-4.8.4.min.js", "/static/js/room.js",
-                                  "/static/js/console.js", "/static/css/app.css"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/vendor/socket.io-4.8.4.min.js",
+        "/static/js/room.js",
+        "/static/js/console.js",
+        "/static/css/app.css",
+    ],
+)
 def test_every_asset_is_served_by_the_app(client, path):
     assert client.get(path).status_code == 200
