@@ -41,6 +41,17 @@ class Config:
     # One Socket.IO message: a 500-character post is far below this.
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
 
+    # Rate limits (docs/reliability.md explains the choices). Per participant they are
+    # keyed by the participant, not the socket, so a reconnect does not reset them; per
+    # address they stay high enough for a whole venue behind one NAT address.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATE_LIMIT_POST = "20/minute;5/5second"
+    RATE_LIMIT_VOTE = "120/minute"
+    RATE_LIMIT_LIVE_PER_ADDRESS = "6000/minute"
+    RATE_LIMIT_JOIN_PER_ADDRESS = "1200/minute"
+    RATE_LIMIT_SIGN_IN_PER_ADDRESS = "30/minute"
+
 
 class TestingConfig(Config):
     TESTING = True

@@ -35,7 +35,8 @@ if __name__ == "__main__":
         level=os.environ.get("LOG_LEVEL", "INFO"),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # Alembic's progress lines and engineio's per-request chatter are noise at start-up.
+    # Alembic's progress lines are noise at start-up (migrations/env.py leaves an
+    # already configured logging alone).
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     for line in prepare(app):

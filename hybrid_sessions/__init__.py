@@ -10,7 +10,7 @@ from flask import Flask, request, session
 
 from config import Config
 
-from .extensions import babel, csrf, db, migrate, socketio
+from .extensions import babel, csrf, db, limiter, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
         default_translation_directories=str(ROOT / "translations"),
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     from . import cli, live, web
 
     # Handlers must be declared before the first init_app: Flask-SocketIO keeps them

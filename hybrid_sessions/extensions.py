@@ -6,6 +6,8 @@ Models import this module only (never the package __init__), so there is no impo
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -30,3 +32,5 @@ migrate = Migrate()
 socketio = SocketIO()
 babel = Babel()
 csrf = CSRFProtect()
+# HTTP limits by decorator; the live handlers use the same storage (see live/limits.py).
+limiter = Limiter(key_func=get_remote_address)

@@ -10,8 +10,10 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the app's own loggers alive: migrations also run inside `python wsgi.py`.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Migrations also run inside `python wsgi.py`, which configures logging itself: only
+# the command line (`flask db ...`) takes alembic.ini's logging setup.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

@@ -16,10 +16,16 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def app(tmp_path):
+def app_config():
+    """Config overrides for the `app` fixture; a test module redefines it when needed."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
     """The app on its own database: a fresh SQLite file, or TEST_DATABASE_URL."""
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, **app_config)
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -15,7 +15,7 @@ from ..extensions import db, socketio
 from ..services import notes, panels, participants, recommendations
 from ..services.errors import DomainError, Invalid
 from ..services.shapes import panel_shape, rec_shape, room_shape
-from . import broadcast, channels
+from . import broadcast, channels, limits
 from .identity import Identity, from_cookie, from_token
 
 log = logging.getLogger(__name__)
@@ -29,13 +29,16 @@ def _me() -> Identity:
     return identity
 
 
-def event(name: str, schema: type[schemas.Schema] | None = None):
-    """Register a handler that turns every outcome into an ack."""
+def event(name: str, schema: type[schemas.Schema] | None = None, *, writes: bool = True):
+    """Register a handler that turns every outcome into an ack. Events that write are
+    counted against the per-address limit before anything else happens."""
 
     def decorate(handler):
         @functools.wraps(handler)
         def wrapper(payload=None, *_ignored):
             try:
+                if writes:
+                    limits.per_address()
                 data = schemas.parse(schema, payload) if schema else payload
                 return {"ok": True, **(handler(data) or {})}
             except DomainError as exc:
@@ -119,6 +122,7 @@ def rec_post(data: schemas.RecPost) -> dict:
     returns the first post and adds nothing."""
     room = participants.find_room(data.room_id)
     participant = _me().participant_in(room.panel_id)
+    limits.per_participant("RATE_LIMIT_POST", participant.id)
     rec, created = recommendations.post_recommendation(room, participant, data.client_id, data.text)
     shape = rec_shape(rec)
     if created:
@@ -129,6 +133,7 @@ def rec_post(data: schemas.RecPost) -> dict:
 def _rec_change(data: schemas.RecRef, change) -> dict:
     rec = recommendations.get_recommendation(data.recommendation_id)
     participant = _me().participant_in(rec.panel_id)
+    limits.per_participant("RATE_LIMIT_VOTE", participant.id)
     rec, changed = change(rec.id, participant)
     shape = rec_shape(rec)
     if changed:
@@ -168,7 +173,7 @@ def _published_payload(slug: str, number: int) -> dict:
     return {"version": number, "url": url_for("pages.note", slug=slug, _external=True)}
 
 
-@event("session:watch", schemas.SessionRef)
+@event("session:watch", schemas.SessionRef, writes=False)
 def session_watch(data: schemas.SessionRef) -> dict:
     """Subscribe a moderator to every room of the session; get the whole state."""
     _, panel = _moderated_panel(data.slug)

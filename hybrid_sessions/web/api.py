@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from .. import schemas
+from ..extensions import limiter
 from ..live.broadcast import rooms_changed
 from ..models.types import utcnow
 from ..services import accounts, notes, panels, participants, recommendations
@@ -39,7 +40,13 @@ def _session_json(panel) -> dict:
     return shape
 
 
+def _limit(setting: str):
+    """An HTTP rate limit per address, read from the config."""
+    return limiter.limit(lambda: current_app.config[setting])
+
+
 @bp.post("/auth/token")
+@_limit("RATE_LIMIT_SIGN_IN_PER_ADDRESS")
 def issue_token():
     """Trade a moderator's email and password for a bearer token."""
     body = schemas.parse(schemas.TokenRequest, _body())
@@ -71,6 +78,7 @@ def get_session(slug: str):
 
 
 @bp.post("/sessions/<slug>/participants")
+@_limit("RATE_LIMIT_JOIN_PER_ADDRESS")
 def join(slug: str):
     """Join a session as a participant; the token is shown only in this answer."""
     panel = panels.get_panel(slug)

@@ -1,11 +1,21 @@
 """Moderators sign in and out; anyone switches the interface language."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from ..extensions import limiter
 from ..services import accounts
 from ..services.errors import Unauthorized
 from . import safe_next
@@ -23,6 +33,7 @@ class EmptyForm(FlaskForm):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_SIGN_IN_PER_ADDRESS"], methods=["POST"])
 def login():
     """Sign in as a moderator."""
     form = LoginForm()

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -28,10 +29,17 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..services import accounts, panels
-from ..services.errors import DomainError, NotFound
+from ..services.errors import Conflict, DomainError, NotFound
 from ..services.panels import PanelInput, PersonInput, RoomInput
 
 bp = Blueprint("moderate", __name__)
@@ -62,7 +70,14 @@ class RoomForm(Form):
 
 class SessionForm(FlaskForm):
     title = StringField("title", validators=[DataRequired(), Length(max=300)])
-    slug = StringField("slug", validators=[Optional(), Length(max=80)])
+    slug = StringField(
+        "slug",
+        validators=[
+            Optional(),
+            Length(max=80),
+            Regexp(panels.SLUG_RE, message=_l("Use only small letters a–z, digits and dashes.")),
+        ],
+    )
     date = DateField("date", validators=[DataRequired()])
     start = TimeField("start", validators=[DataRequired()])
     end = TimeField("end", validators=[DataRequired()])
@@ -73,6 +88,14 @@ class SessionForm(FlaskForm):
     guests = FieldList(FormField(PersonForm), min_entries=2, max_entries=20)
     rooms = FieldList(FormField(RoomForm), min_entries=4, max_entries=50)
     co_moderators = StringField("co_moderators", validators=[Optional(), Length(max=2000)])
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError(_("The session must end after it starts."))
+
+    def validate_rooms(self, field):
+        if not any((entry.form.name.data or "").strip() for entry in field.entries):
+            raise ValidationError(_("Add at least one breakout room."))
 
     def to_input(self) -> PanelInput:
         tz = ZoneInfo(self.timezone.data)
@@ -117,6 +140,8 @@ def new_session(moderator):
     if form.validate_on_submit():
         try:
             panel = panels.create_panel(moderator, form.to_input())
+        except Conflict:
+            error = _("This link is already taken; choose another one.")
         except DomainError as exc:
             error = exc.message
         else:

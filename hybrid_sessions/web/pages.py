@@ -7,6 +7,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     redirect,
     render_template,
     request,
@@ -20,6 +21,7 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from ..extensions import limiter
 from ..live.broadcast import rooms_changed
 from ..models.types import utcnow
 from ..services import accounts, notes, panels, participants
@@ -92,6 +94,7 @@ class JoinForm(FlaskForm):
 
 
 @bp.route("/s/<slug>/join", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_JOIN_PER_ADDRESS"], methods=["POST"])
 def join(slug: str):
     """Join as a participant: a name, in the room or remote, and a breakout room."""
     panel = _panel_or_404(slug)

@@ -197,3 +197,12 @@ def test_a_disabled_moderator_loses_powers_on_an_open_socket(live, app, runner):
     assert result.exit_code == 0
     ack = _merge(s["mod2"], s, [s["rec_a"]["id"]])
     assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize(
+    "payload, code", [({"slug": "nie-ma"}, "not_found"), ({"slug": None}, "invalid"), (None, "invalid")]
+)
+def test_publishing_an_unknown_session_or_garbage_is_refused(live, payload, code):
+    ack = live["mod1"].emit("note:publish", payload, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == code
+    assert _events(live["ewa_sock"], "note:published") == []

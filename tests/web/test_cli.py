@@ -57,3 +57,24 @@ def test_load_demo_loads_the_2021_panel_once(app, runner):
     note = client.get("/api/v1/sessions/od-klienta-do-wspolgospodarza/note").get_json()
     assert note["version"] == 1 and "Ośrodkiem MOCy Społecznej" in note["summary"]
     assert len(client.get("/api/v1/sessions").get_json()["past"]) == 1
+
+
+def test_a_database_url_needs_a_secret_key(tmp_path):
+    class WithDatabase(TestingConfig):
+        SECRET_KEY = None
+
+    import pytest
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(WithDatabase, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.db'}")
+
+
+def test_without_a_database_url_the_secret_key_is_generated_once(tmp_path, monkeypatch):
+    class Embedded(TestingConfig):
+        SECRET_KEY = None
+        SQLALCHEMY_DATABASE_URI = None
+
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    first = create_app(Embedded).config["SECRET_KEY"]
+    assert create_app(Embedded).config["SECRET_KEY"] == first and len(first) >= 64
+    assert (tmp_path / "hybrid_sessions.db").parent == tmp_path

@@ -3,7 +3,7 @@
 import gettext
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -13,7 +13,8 @@ PO = ROOT / "translations/pl/LC_MESSAGES/messages.po"
 def _source_messages() -> set[str]:
     method_map = [("hybrid_sessions/**.py", "python"), ("templates/**.html", "jinja2")]
     found = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(str(ROOT), method_map):
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}  # lazy_gettext, as babel.cfg users pass -k _l
+    for _file, _line, message, _comments, _ctx in extract_from_dir(str(ROOT), method_map, keywords=keywords):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
 

@@ -257,3 +257,42 @@ def test_the_qr_code_points_at_the_join_page(client, scenario):
 )
 def test_every_asset_is_served_by_the_app(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_the_new_session_form_explains_its_errors_in_polish(client, make):
+    make.moderator()
+    _login(client)
+    response = client.post(
+        "/sessions/new",
+        headers={"Accept-Language": "pl"},
+        data={
+            "title": "Bez sensu",
+            "slug": "Zły Slug",
+            "date": "2026-12-01",
+            "start": "10:00",
+            "end": "09:00",
+            "timezone": "Europe/Warsaw",
+            "rooms-0-name": "",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for message in (
+        "Sesja musi skończyć się po rozpoczęciu.",
+        "Dodaj co najmniej jeden podpokój.",
+        "Używaj tylko małych liter a–z, cyfr i myślników.",
+    ):
+        assert message in html
+
+
+def test_forms_need_the_csrf_token(app, make):
+    app.config["WTF_CSRF_ENABLED"] = True
+    make.moderator()
+    client = app.test_client()
+    assert client.post("/login", data={"email": "mod@example.org", "password": PASSWORD}).status_code == 400
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/login", data={"email": "mod@example.org", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302

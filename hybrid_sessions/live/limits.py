@@ -1,0 +1,25 @@
+"""Rate limits for socket events, in the same storage as the HTTP limits.
+
+Per participant the key is the participant's id, which outlives sockets: reconnecting
+does not give anyone a fresh allowance.
+"""
+
+from flask import current_app, request
+from limits import parse_many
+
+from ..extensions import limiter
+from ..services.errors import RateLimited
+
+
+def _hit(setting: str, *key: object) -> None:
+    for limit in parse_many(current_app.config[setting]):
+        if not limiter.limiter.hit(limit, setting, *map(str, key)):
+            raise RateLimited(f"too many requests; at most {limit}")
+
+
+def per_participant(setting: str, participant_id: int) -> None:
+    _hit(setting, participant_id)
+
+
+def per_address() -> None:
+    _hit("RATE_LIMIT_LIVE_PER_ADDRESS", request.remote_addr or "-")

@@ -1,0 +1,75 @@
+"""Rate limits: per participant (surviving reconnects) and per address, live and HTTP."""
+
+import uuid
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def app_config():
+    return {
+        "RATE_LIMIT_POST": "3/minute",
+        "RATE_LIMIT_VOTE": "2/minute",
+        "RATE_LIMIT_LIVE_PER_ADDRESS": "6000/minute",
+        "RATE_LIMIT_SIGN_IN_PER_ADDRESS": "3/minute",
+    }
+
+
+def _post(client, room, text):
+    return client.emit(
+        "rec:post", {"room_id": room, "client_id": str(uuid.uuid4()), "text": text}, callback=True
+    )
+
+
+def test_posting_beyond_the_limit_is_rate_limited_and_writes_nothing(scenario, sock):
+    ewa = sock(scenario["ewa"][1])
+    ewa.emit("room:join", {"room_id": scenario["room_a"]}, callback=True)
+    for n in range(3):
+        assert _post(ewa, scenario["room_a"], f"wpis {n}")["ok"]
+    ack = _post(ewa, scenario["room_a"], "jeden za dużo")
+    assert ack["ok"] is False and ack["error"]["code"] == "rate_limited"
+    assert ewa.is_connected()
+    # A new socket is the same participant: the allowance is not reset.
+    ewa.disconnect()
+    again = sock(scenario["ewa"][1])
+    assert _post(again, scenario["room_a"], "po ponownym połączeniu")["error"]["code"] == "rate_limited"
+    texts = [
+        r["text"]
+        for r in again.emit("room:join", {"room_id": scenario["room_a"]}, callback=True)["recommendations"]
+    ]
+    assert texts == ["wpis 0", "wpis 1", "wpis 2"]
+    # Others in the same room (and from the same address) still post.
+    assert _post(sock(scenario["jan"][1]), scenario["room_a"], "Jan może")["ok"]
+
+
+def test_votes_are_limited_per_participant(scenario, sock, make):
+    recs = [make.post(scenario["ewa"][0], scenario["room_a"], f"r{n}") for n in range(3)]
+    jan = sock(scenario["jan"][1])
+    results = [jan.emit("rec:vote", {"recommendation_id": r}, callback=True) for r in recs]
+    assert [r["ok"] for r in results] == [True, True, False]
+    assert results[2]["error"]["code"] == "rate_limited"
+
+
+def test_token_requests_are_limited_per_address(client, make):
+    make.moderator()
+    codes = [
+        client.post(
+            "/api/v1/auth/token", json={"email": "mod@example.org", "password": "wrong-password"}
+        ).status_code
+        for _ in range(3)
+    ]
+    assert codes == [401, 401, 401]
+    response = client.post("/api/v1/auth/token", json={"email": "mod@example.org", "password": PASSWORD})
+    assert response.status_code == 429 and response.get_json()["error"]["code"] == "rate_limited"
+
+
+def test_a_whole_venue_behind_one_address_can_join_at_once(client, scenario):
+    """The contract: at least 500 joins a minute from one address."""
+    url = f"/api/v1/sessions/{scenario['slug']}/participants"
+    statuses = {
+        client.post(url, json={"display_name": f"Osoba {n}", "attendance": "in_room"}).status_code
+        for n in range(500)
+    }
+    assert statuses == {201}
