@@ -25,12 +25,14 @@ def note_published(panel: Panel, payload: dict) -> None:
 
 
 def rooms_changed(panel: Panel) -> list[dict]:
-    """Places taken per room, for moderators and for the room pages' room lists."""
+    """Places taken per room, for the moderators' console.
+
+    Moderators only: sent to every participant, each join would cost a message per
+    person in the session, and a 1,000-person session would pay a million of them.
+    """
     counts = panels.room_counts(panel.id)
     rooms = [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms]
     socketio.emit(
-        "rooms:updated",
-        {"slug": panel.slug, "rooms": rooms},
-        to=[channels.moderators(panel.id), channels.everyone(panel.id)],
+        "rooms:updated", {"slug": panel.slug, "rooms": rooms}, to=channels.moderators(panel.id)
     )
     return rooms

@@ -213,3 +213,13 @@ def test_participants_cannot_use_moderator_events(room_a):
         ack = s["ewa"].emit(event, payload, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "forbidden", event
     assert s["mod"].emit("session:watch", {"slug": s["slug"]}, callback=True)["note"]["sections"] == []
+
+
+def test_room_counts_go_to_moderators_not_to_every_participant(room_a, make, sock):
+    s = room_a
+    _, token = make.participant(s["slug"], None, "Nowa")
+    newcomer = sock(token)
+    assert newcomer.emit("room:join", {"room_id": s["room_b"]}, callback=True)["ok"]
+    [update] = _events(s["mod"], "rooms:updated")
+    assert {r["id"]: r["participant_count"] for r in update["rooms"]} == {s["room_a"]: 2, s["room_b"]: 2}
+    assert _events(s["ewa"], "rooms:updated") == [] and _events(s["ola"], "rooms:updated") == []

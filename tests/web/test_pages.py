@@ -60,6 +60,9 @@ def test_joining_sets_a_cookie_and_leads_to_the_room(client, scenario):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     room = client.get(f"/s/{scenario['slug']}/rooms/{scenario['room_b']}").get_data(as_text=True)
     assert "Pytanie: Sala B?" in room and "Zoś" in room and "socket.io-4.8.4.min.js" in room
+    # Back on the panel page, the main button leads straight to one's room.
+    panel = client.get(f"/s/{scenario['slug']}").get_data(as_text=True)
+    assert f'href="/s/{scenario["slug"]}/rooms/{scenario["room_b"]}"' in panel
 
 
 def test_the_room_page_sends_strangers_to_the_join_page(client, scenario):
