@@ -32,7 +32,5 @@ def rooms_changed(panel: Panel) -> list[dict]:
     """
     counts = panels.room_counts(panel.id)
     rooms = [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms]
-    socketio.emit(
-        "rooms:updated", {"slug": panel.slug, "rooms": rooms}, to=channels.moderators(panel.id)
-    )
+    socketio.emit("rooms:updated", {"slug": panel.slug, "rooms": rooms}, to=channels.moderators(panel.id))
     return rooms

@@ -21,6 +21,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from .errors import AlreadyMerged, Conflict, Invalid, NotFound
+from .lookup import by_id
 from .panels import latest_published_version
 from .shapes import note_shape
 from .text import clean_text
@@ -114,23 +115,15 @@ def _move(item: NoteItem, target: NoteSection, position: int | None) -> None:
 
 
 def _get_item(note: Note, item_id: object) -> NoteItem:
-    item = (
-        db.session.get(NoteItem, item_id)
-        if isinstance(item_id, int) and not isinstance(item_id, bool)
-        else None
-    )
-    if item is None or item.section.note_id != note.id:
+    item = by_id(NoteItem, item_id, "no such item in this note")
+    if item.section.note_id != note.id:
         raise NotFound("no such item in this note")
     return item
 
 
 def _get_section(note: Note, section_id: object) -> NoteSection:
-    section = (
-        db.session.get(NoteSection, section_id)
-        if isinstance(section_id, int) and not isinstance(section_id, bool)
-        else None
-    )
-    if section is None or section.note_id != note.id:
+    section = by_id(NoteSection, section_id, "no such section in this note")
+    if section.note_id != note.id:
         raise NotFound("no such section in this note")
     return section
 

@@ -6,18 +6,12 @@ from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant
 from .accounts import hash_token, new_token
 from .errors import Forbidden, Invalid, NotFound, RoomFull
+from .lookup import by_id
 from .text import clean_text
 
 
 def find_room(room_id: object) -> BreakoutRoom:
-    room = (
-        db.session.get(BreakoutRoom, room_id)
-        if isinstance(room_id, int) and not isinstance(room_id, bool)
-        else None
-    )
-    if room is None:
-        raise NotFound("no such room")
-    return room
+    return by_id(BreakoutRoom, room_id, "no such room")
 
 
 def get_room(panel: Panel, room_id: object) -> BreakoutRoom:

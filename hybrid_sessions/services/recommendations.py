@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant, Recommendation, Vote
 from .errors import Forbidden, Invalid, NotFound
+from .lookup import by_id
 from .text import clean_text
 
 
@@ -72,14 +73,7 @@ def _by_client_id(author_id: int, client_id: str) -> Recommendation | None:
 
 
 def get_recommendation(rec_id: object) -> Recommendation:
-    rec = (
-        db.session.get(Recommendation, rec_id)
-        if isinstance(rec_id, int) and not isinstance(rec_id, bool)
-        else None
-    )
-    if rec is None:
-        raise NotFound("no such recommendation")
-    return rec
+    return by_id(Recommendation, rec_id, "no such recommendation")
 
 
 def _visible_to(rec: Recommendation, participant: Participant) -> None:

@@ -5,7 +5,7 @@ import re
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MODERATORS
+from tests.e2e.conftest import MODERATORS, create_session
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},
@@ -17,14 +17,9 @@ HOSTILE = '<img src=x onerror="window.__xss=1">'
 
 
 def _create_session(base: str) -> dict:
-    token = requests.post(
-        f"{base}/api/v1/auth/token",
-        json={"email": "anna@example.org", "password": MODERATORS["anna@example.org"]},
-    ).json()["token"]
-    response = requests.post(
-        f"{base}/api/v1/sessions",
-        headers={"Authorization": f"Bearer {token}"},
-        json={
+    return create_session(
+        base,
+        {
             "title": "Od klienta do współgospodarza",
             "slug": "e2e-panel",
             "starts_at": "2030-11-23T13:00:00+01:00",
@@ -47,8 +42,6 @@ def _create_session(base: str) -> dict:
             "co_moderators": ["piotr@example.org"],
         },
     )
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def _join(page, base, slug, name, room_id, attendance="remote"):
@@ -174,20 +167,15 @@ def test_the_whole_core_loop(server, contexts, shots):
 
 def test_a_full_room_says_so_and_the_panel_page_is_comfortable_on_a_phone(server, contexts, shots):
     base = server["base"]
-    token = requests.post(
-        f"{base}/api/v1/auth/token",
-        json={"email": "anna@example.org", "password": MODERATORS["anna@example.org"]},
-    ).json()["token"]
-    session = requests.post(
-        f"{base}/api/v1/sessions",
-        headers={"Authorization": f"Bearer {token}"},
-        json={
+    session = create_session(
+        base,
+        {
             "title": "Wizyty studyjne",
             "starts_at": "2030-11-24T10:00:00+01:00",
             "ends_at": "2030-11-24T12:00:00+01:00",
             "rooms": [{"name": "Wizyta w CAL", "capacity": 1}, {"name": "Wizyta w OPS", "capacity": 20}],
         },
-    ).json()
+    )
     full, free = (r["id"] for r in session["rooms"])
     requests.post(
         f"{base}/api/v1/sessions/{session['slug']}/participants",

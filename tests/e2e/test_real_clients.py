@@ -8,26 +8,14 @@ import requests
 import socketio
 import websocket
 
-from tests.e2e.conftest import MODERATORS
+from tests.e2e.conftest import create_session, moderator_token
 
 
 @pytest.fixture(scope="module")
 def session(server):
     base = server["base"]
-    token = requests.post(
-        f"{base}/api/v1/auth/token",
-        json={"email": "anna@example.org", "password": MODERATORS["anna@example.org"]},
-    ).json()["token"]
-    created = requests.post(
-        f"{base}/api/v1/sessions",
-        headers={"Authorization": f"Bearer {token}"},
-        json={
-            "title": "Prawdziwi klienci",
-            "starts_at": "2030-01-10T10:00:00+01:00",
-            "ends_at": "2030-01-10T11:00:00+01:00",
-            "rooms": [{"name": "Jedyny pokój"}],
-        },
-    ).json()
+    token = moderator_token(base)
+    created = create_session(base, {"title": "Prawdziwi klienci", "rooms": [{"name": "Jedyny pokój"}]}, token)
     return {
         "base": base,
         "slug": created["slug"],
