@@ -12,7 +12,7 @@ from flask_socketio import join_room, leave_room
 
 from .. import schemas
 from ..extensions import db, socketio
-from ..services import notes, panels, participants, recommendations
+from ..services import audit, notes, panels, participants, recommendations
 from ..services.errors import DomainError, Invalid
 from ..services.shapes import panel_shape, rec_shape, room_shape
 from . import broadcast, channels, limits
@@ -186,6 +186,13 @@ def session_watch(data: schemas.SessionRef) -> dict:
         "recommendations": [rec_shape(r) for r in recommendations.panel_recommendations(panel)],
         "note": notes.current_note_shape(panel),
     }
+
+
+@event("session:audit", schemas.SessionRef, writes=False)
+def session_audit(data: schemas.SessionRef) -> dict:
+    """The session's audit log, newest first."""
+    _, panel = _moderated_panel(data.slug)
+    return {"events": audit.events(panel)}
 
 
 def _note_changed(panel) -> dict:

@@ -1,5 +1,6 @@
 """The domain's tables, one module per concept."""
 
+from .audit import AuditEvent
 from .moderator import Moderator, ModeratorToken
 from .note import Note, NoteItem, NoteItemSource, NoteSection, NoteVersion
 from .panel import Panel, PanelPerson, panel_moderators
@@ -8,6 +9,7 @@ from .recommendation import Recommendation, Vote
 from .room import BreakoutRoom
 
 __all__ = [
+    "AuditEvent",
     "BreakoutRoom",
     "Moderator",
     "ModeratorToken",

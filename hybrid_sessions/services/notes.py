@@ -20,6 +20,7 @@ from ..models import (
     Recommendation,
 )
 from ..models.types import utcnow
+from . import audit
 from .errors import AlreadyMerged, Conflict, Invalid, NotFound
 from .lookup import by_id
 from .panels import latest_published_version
@@ -167,6 +168,10 @@ def merge_into_note(
     item = NoteItem(text=text, position=len(target.items), created_by_id=actor.id)
     item.sources = [NoteItemSource(recommendation_id=r.id) for r in recs]
     target.items.append(item)
+    db.session.flush()
+    audit.record(
+        panel, actor, "note.merge", item_id=item.id, text=text, section=title, recommendation_ids=rec_ids
+    )
     try:
         db.session.commit()
     except IntegrityError:
@@ -192,10 +197,19 @@ def edit_item(
     if new_text is None and new_title is None:
         raise Invalid("give text or section to change")
     _bump(panel, note, expected_version)
+    before = {"text": item.text, "section": item.section.title}
     if new_text is not None:
         item.text = new_text
     if new_title is not None and new_title.casefold() != item.section.title.casefold():
         _move(item, _section_for(note, new_title), None)
+    audit.record(
+        panel,
+        actor,
+        "note.edit_item",
+        item_id=item.id,
+        before=before,
+        after={"text": item.text, "section": item.section.title},
+    )
     db.session.commit()
     return item
 
@@ -206,6 +220,16 @@ def remove_item(panel: Panel, item_id: object, actor: Moderator, expected_versio
     item = _get_item(note, item_id)
     _bump(panel, note, expected_version)
     section = item.section
+    # Enough to put the item back by hand: its wording, section and sources.
+    audit.record(
+        panel,
+        actor,
+        "note.remove_item",
+        item_id=item.id,
+        text=item.text,
+        section=section.title,
+        recommendation_ids=[s.recommendation_id for s in item.sources],
+    )
     section.items.remove(item)
     _renumber(section.items)
     db.session.commit()
@@ -232,6 +256,7 @@ def move_item(
     position = _position(position, len(target.items) + (0 if target is item.section else 1))
     _bump(panel, note, expected_version)
     _move(item, target, position)
+    audit.record(panel, actor, "note.move_item", item_id=item.id, section=target.title, position=position)
     db.session.commit()
     return item
 
@@ -249,6 +274,7 @@ def move_section(
     note.sections.remove(section)
     note.sections.insert(_position(position, len(note.sections) + 1), section)
     _renumber(note.sections)
+    audit.record(panel, actor, "note.move_section", section=section.title, position=section.position)
     db.session.commit()
 
 
@@ -265,6 +291,7 @@ def rename_section(
     if any(s.id != section.id and s.title.casefold() == title.casefold() for s in note.sections):
         raise Invalid("another section has this title")
     _bump(panel, note, expected_version)
+    audit.record(panel, actor, "note.rename_section", before=section.title, after=title)
     section.title = title
     db.session.commit()
 
@@ -279,6 +306,7 @@ def delete_section(
     if section.items:
         raise Invalid("move or remove this section's items first")
     _bump(panel, note, expected_version)
+    audit.record(panel, actor, "note.delete_section", section=section.title)
     note.sections.remove(section)
     _renumber(note.sections)
     db.session.commit()
@@ -288,6 +316,7 @@ def set_summary(panel: Panel, summary: object, actor: Moderator, expected_versio
     text = clean_text(summary, "summary", max_len=MAX_SUMMARY, min_len=0)
     note = get_note(panel)
     _bump(panel, note, expected_version)
+    audit.record(panel, actor, "note.summary", length=len(text))
     note.summary = text
     db.session.commit()
 
@@ -306,6 +335,7 @@ def publish_note(panel: Panel, actor: Moderator) -> NoteVersion:
     number = (latest_published_version(panel.id) or 0) + 1
     version = NoteVersion(note_id=note.id, number=number, content=content, published_by_id=actor.id)
     db.session.add(version)
+    audit.record(panel, actor, "note.publish", version=number)
     try:
         db.session.commit()
     except IntegrityError:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import BreakoutRoom, Moderator, Note, NoteVersion, Panel, PanelPerson, Participant
+from . import audit
 from .accounts import normalise_email
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .text import clean_text
@@ -138,6 +139,7 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     db.session.add(panel)
     db.session.flush()
     db.session.add(Note(panel_id=panel.id))
+    audit.record(panel, actor, "session.create", slug=slug, title=title)
     db.session.commit()
     return panel
 

@@ -6,7 +6,7 @@ from .. import schemas
 from ..extensions import limiter
 from ..live.broadcast import rooms_changed
 from ..models.types import utcnow
-from ..services import accounts, notes, panels, participants, recommendations
+from ..services import accounts, audit, notes, panels, participants, recommendations
 from ..services.errors import DomainError, Invalid, Unauthorized
 from ..services.shapes import panel_shape, published_shape, rec_shape
 
@@ -107,6 +107,15 @@ def list_recommendations(slug: str):
     panels.require_moderator(moderator, panel)
     recs = recommendations.panel_recommendations(panel)
     return jsonify({"recommendations": [rec_shape(r) for r in recs]})
+
+
+@bp.get("/sessions/<slug>/audit")
+def audit_log(slug: str):
+    """Who did what to the session and its note, newest first (its moderators only)."""
+    moderator = _moderator()
+    panel = panels.get_panel(slug)
+    panels.require_moderator(moderator, panel)
+    return jsonify({"events": audit.events(panel)})
 
 
 @bp.get("/sessions/<slug>/note")

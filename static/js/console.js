@@ -340,6 +340,29 @@
     renderRooms();
   });
 
+  // --- the audit log ------------------------------------------------------------------------------
+  async function loadActivity() {
+    if (!$("activity").open) return;
+    const ack = await HS.call(socket, "session:audit", { slug });
+    if (!ack.ok) return;
+    $("activity-list").replaceChildren(
+      ...ack.events.map((e) => {
+        const what = S.actions[e.action] || e.action;
+        const detail = e.details.text || e.details.section || e.details.after || (e.details.version ? `v${e.details.version}` : "");
+        return el(
+          "li",
+          {},
+          el("time", { datetime: e.at, className: "small muted" }, HS.time(e.at)),
+          " ",
+          el("strong", {}, e.moderator || "—"),
+          ` ${what}`,
+          detail && typeof detail === "string" ? el("span", { className: "small muted" }, ` · ${detail}`) : null
+        );
+      })
+    );
+  }
+  $("activity").addEventListener("toggle", loadActivity);
+
   // --- the connection ----------------------------------------------------------------------------
   socket = HS.connect($("status"), S, async (sock) => {
     // On every (re)connection take the whole state again: nothing missed stays missing.
@@ -358,6 +381,7 @@
   socket.on("note:updated", (note) => {
     state.publishedVersion = note.published_version;
     setNote(note);
+    loadActivity();
   });
   socket.on("note:published", (info) => {
     state.publishedVersion = Math.max(state.publishedVersion || 0, info.version);

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 344976ced63a
+Revision ID: 301b55439d04
 Revises: 
-Create Date: 2026-11-21 05:21:29.116638
+Create Date: 2026-11-21 05:46:49.916052
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import hybrid_sessions.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '344976ced63a'
+revision = '301b55439d04'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -43,6 +43,20 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_panels')),
     sa.UniqueConstraint('slug', name=op.f('uq_panels_slug'))
     )
+    op.create_table('audit_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('panel_id', sa.Integer(), nullable=False),
+    sa.Column('moderator_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('created_at', hybrid_sessions.models.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['moderator_id'], ['moderators.id'], name=op.f('fk_audit_events_moderator_id_moderators'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['panel_id'], ['panels.id'], name=op.f('fk_audit_events_panel_id_panels'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
+    )
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_events_panel_id_id', ['panel_id', 'id'], unique=False)
+
     op.create_table('breakout_rooms',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('panel_id', sa.Integer(), nullable=False),
@@ -244,6 +258,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_breakout_rooms_panel_id'))
 
     op.drop_table('breakout_rooms')
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_events_panel_id_id')
+
+    op.drop_table('audit_events')
     op.drop_table('panels')
     op.drop_table('moderators')
     # ### end Alembic commands ###
