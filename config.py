@@ -51,6 +51,9 @@ class Config:
     RATE_LIMIT_LIVE_PER_ADDRESS = "6000/minute"
     RATE_LIMIT_JOIN_PER_ADDRESS = "1200/minute"
     RATE_LIMIT_SIGN_IN_PER_ADDRESS = "30/minute"
+    # How often open moderator sockets are checked against their accounts: a disabled
+    # moderator's sockets are closed within this many seconds (0: never, for tests).
+    MODERATOR_RECHECK_SECONDS = 5
 
 
 class TestingConfig(Config):
@@ -62,5 +65,6 @@ class TestingConfig(Config):
     # The test clients need no server loop; the real servers of the e2e and infra
     # tests run wsgi.py, which uses the default.
     ASYNC_MODE = "threading"
+    MODERATOR_RECHECK_SECONDS = 0
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None

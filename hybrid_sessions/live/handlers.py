@@ -7,12 +7,12 @@ or `{"ok": false, "error": {"code", "message"}}`; a bad event never closes the s
 import functools
 import logging
 
-from flask import request, session, url_for
+from flask import current_app, request, session, url_for
 from flask_socketio import join_room, leave_room
 
 from .. import schemas
 from ..extensions import db, socketio
-from ..services import audit, notes, panels, participants, recommendations
+from ..services import accounts, audit, notes, panels, participants, recommendations
 from ..services.errors import DomainError, Invalid
 from ..services.shapes import panel_shape, rec_shape, room_shape
 from . import broadcast, channels, limits
@@ -66,6 +66,46 @@ def event(name: str, schema: type[schemas.Schema] | None = None, *, writes: bool
     return decorate
 
 
+def revalidate_moderators() -> list[str]:
+    """Close the sockets of moderators whose accounts were disabled since they connected.
+
+    Each moderator action re-checks the account anyway; this also stops a disabled
+    moderator's open console from receiving the session's live data. Returns the
+    closed socket ids.
+    """
+    watched = {sid: i.moderator_id for sid, i in list(_identities.items()) if i.moderator_id}
+    active = accounts.still_active(set(watched.values()))
+    db.session.remove()
+    closed = [sid for sid, moderator_id in watched.items() if moderator_id not in active]
+    for sid in closed:
+        log.warning("security: closing socket of disabled moderator %s", watched[sid])
+        _identities.pop(sid, None)
+        socketio.server.disconnect(sid)
+    return closed
+
+
+_watchdog = {"started": False}
+
+
+def _start_moderator_watchdog() -> None:
+    interval = current_app.config["MODERATOR_RECHECK_SECONDS"]
+    if _watchdog["started"] or not interval:
+        return
+    _watchdog["started"] = True
+    app = current_app._get_current_object()
+
+    def loop():
+        while True:
+            socketio.sleep(interval)
+            with app.app_context():
+                try:
+                    revalidate_moderators()
+                except Exception:  # the loop must outlive a failed check
+                    log.exception("moderator re-check failed")
+
+    socketio.start_background_task(loop)
+
+
 @socketio.on("connect")
 def connect(auth=None):
     """Accept a bearer token (auth={"token": ...}) or the browser's session cookie."""
@@ -79,6 +119,8 @@ def connect(auth=None):
     _identities[request.sid] = identity
     for panel_id in identity.participants:
         join_room(channels.everyone(panel_id))
+    if identity.moderator_id:
+        _start_moderator_watchdog()
 
 
 @socketio.on("disconnect")

@@ -103,6 +103,17 @@ def active_moderator(moderator_id: int | None) -> Moderator | None:
     return moderator if moderator is not None and moderator.is_active else None
 
 
+def still_active(moderator_ids: set[int]) -> set[int]:
+    """Which of these moderator accounts are still enabled (one query)."""
+    if not moderator_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Moderator.id).where(Moderator.id.in_(moderator_ids), Moderator.is_active)
+        )
+    )
+
+
 def participant_for_token(token: object) -> Participant | None:
     if not isinstance(token, str) or not token or len(token) > 200:
         return None

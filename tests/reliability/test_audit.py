@@ -12,9 +12,20 @@ def test_every_note_action_is_in_the_audit_log_with_who_and_when(client, scenari
     mod = sock(s["moderator_token"])
     ewa = sock(s["ewa"][1])
     ewa.emit("room:join", {"room_id": s["room_a"]}, callback=True)
-    rec = ewa.emit("rec:post", {"room_id": s["room_a"], "client_id": str(uuid.uuid4()), "text": "Ławki"}, callback=True)
+    rec = ewa.emit(
+        "rec:post", {"room_id": s["room_a"], "client_id": str(uuid.uuid4()), "text": "Ławki"}, callback=True
+    )
     slug = s["slug"]
-    item = mod.emit("note:merge", {"slug": slug, "recommendation_ids": [rec["recommendation"]["id"]], "text": "Więcej ławek", "section": "Przestrzeń"}, callback=True)["item"]
+    item = mod.emit(
+        "note:merge",
+        {
+            "slug": slug,
+            "recommendation_ids": [rec["recommendation"]["id"]],
+            "text": "Więcej ławek",
+            "section": "Przestrzeń",
+        },
+        callback=True,
+    )["item"]
     mod.emit("note:edit_item", {"slug": slug, "item_id": item["id"], "text": "Ławki w cieniu"}, callback=True)
     mod.emit("note:summary", {"slug": slug, "summary": "Krótko."}, callback=True)
     mod.emit("note:publish", {"slug": slug}, callback=True)
@@ -23,10 +34,18 @@ def test_every_note_action_is_in_the_audit_log_with_who_and_when(client, scenari
     headers = {"Authorization": f"Bearer {s['moderator_token']}"}
     events = client.get(f"/api/v1/sessions/{slug}/audit", headers=headers).get_json()["events"]
     assert [e["action"] for e in events] == [
-        "note.remove_item", "note.publish", "note.summary", "note.edit_item", "note.merge", "session.create"]
+        "note.remove_item",
+        "note.publish",
+        "note.summary",
+        "note.edit_item",
+        "note.merge",
+        "session.create",
+    ]
     assert all(e["moderator"] == "Moderatorka" and e["at"].endswith("+00:00") for e in events)
     removed = events[0]["details"]
-    assert removed["text"] == "Ławki w cieniu" and removed["recommendation_ids"] == [rec["recommendation"]["id"]]
+    assert removed["text"] == "Ławki w cieniu" and removed["recommendation_ids"] == [
+        rec["recommendation"]["id"]
+    ]
     assert events[3]["details"]["before"]["text"] == "Więcej ławek"
     # The same log over the socket, for the console.
     assert mod.emit("session:audit", {"slug": slug}, callback=True)["events"] == events
@@ -43,10 +62,16 @@ def test_the_audit_log_is_for_the_sessions_moderators_only(client, make, scenari
 
 def test_a_refused_action_is_not_in_the_audit_log(client, scenario, sock):
     mod = sock(scenario["moderator_token"])
-    ack = mod.emit("note:merge", {"slug": scenario["slug"], "recommendation_ids": [999999], "text": "x", "section": "y"}, callback=True)
+    ack = mod.emit(
+        "note:merge",
+        {"slug": scenario["slug"], "recommendation_ids": [999999], "text": "x", "section": "y"},
+        callback=True,
+    )
     assert ack["ok"] is False
-    events = client.get(f"/api/v1/sessions/{scenario['slug']}/audit",
-                        headers={"Authorization": f"Bearer {scenario['moderator_token']}"}).get_json()["events"]
+    events = client.get(
+        f"/api/v1/sessions/{scenario['slug']}/audit",
+        headers={"Authorization": f"Bearer {scenario['moderator_token']}"},
+    ).get_json()["events"]
     assert [e["action"] for e in events] == ["session.create"]
 
 
