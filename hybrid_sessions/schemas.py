@@ -83,8 +83,13 @@ class JoinBody(Schema):
 # --- Socket.IO events -----------------------------------------------------------------
 
 
+Seq = Annotated[StrictInt, Field(ge=0, le=2**62)] | None
+
+
 class RoomJoin(Schema):
     room_id: Id
+    # The highest `seq` the client has seen: the answer then holds only what changed.
+    since: Seq = None
 
 
 class RecPost(Schema):
@@ -99,6 +104,11 @@ class RecRef(Schema):
 
 class SessionRef(Schema):
     slug: ShortStr
+
+
+class SessionWatch(Schema):
+    slug: ShortStr
+    since: Seq = None
 
 
 class NoteMerge(Schema):

@@ -147,11 +147,16 @@ def room_join(data: schemas.RoomJoin) -> dict:
         room_info = next(r for r in rooms if r["id"] == room.id)
     else:
         room_info = room_shape(room, panels.room_counts(panel.id).get(room.id, 0))
-    recs = recommendations.room_recommendations(room)
+    # Read the high-water mark first: a change committed meanwhile is then both in the
+    # list and above `seq`, never in neither.
+    seq = recommendations.current_seq(panel.id)
+    recs = recommendations.room_recommendations(room, data.since)
     published = panels.latest_published_version(panel.id)
     return {
         "room": room_info,
         "recommendations": [rec_shape(r) for r in recs],
+        "since": data.since,
+        "seq": seq,
         "participant": {"id": participant.id, "display_name": participant.display_name},
         "voted": sorted(recommendations.votes_by(participant, [r.id for r in recs])),
         "published": _published_payload(panel.slug, published) if published else None,
@@ -215,17 +220,22 @@ def _published_payload(slug: str, number: int) -> dict:
     return {"version": number, "url": url_for("pages.note", slug=slug, _external=True)}
 
 
-@event("session:watch", schemas.SessionRef, writes=False)
-def session_watch(data: schemas.SessionRef) -> dict:
-    """Subscribe a moderator to every room of the session; get the whole state."""
+@event("session:watch", schemas.SessionWatch, writes=False)
+def session_watch(data: schemas.SessionWatch) -> dict:
+    """Subscribe a moderator to every room of the session; get the whole state (or,
+    with `since`, the recommendations changed after it, and the whole note)."""
     _, panel = _moderated_panel(data.slug)
     join_room(channels.moderators(panel.id))
     join_room(channels.everyone(panel.id))
     counts = panels.room_counts(panel.id)
+    seq = recommendations.current_seq(panel.id)
+    recs = recommendations.panel_recommendations(panel, data.since)
     return {
         "session": panel_shape(panel, counts, panels.latest_published_version(panel.id)),
         "rooms": [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms],
-        "recommendations": [rec_shape(r) for r in recommendations.panel_recommendations(panel)],
+        "recommendations": [rec_shape(r) for r in recs],
+        "since": data.since,
+        "seq": seq,
         "note": notes.current_note_shape(panel),
     }
 

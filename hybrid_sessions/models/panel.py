@@ -31,6 +31,9 @@ class Panel(db.Model):
     # Times are stored in UTC and shown in the timezone the organiser chose.
     timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="Europe/Warsaw")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The session's change counter: every recommendation change takes the next value,
+    # so a client that reconnects can ask for "everything after N".
+    change_seq: so.Mapped[int] = so.mapped_column(default=0)
 
     people: so.Mapped[list["PanelPerson"]] = so.relationship(
         back_populates="panel",

@@ -18,6 +18,7 @@ class Recommendation(db.Model):
         sa.UniqueConstraint("author_id", "client_id"),
         sa.Index("ix_recommendations_panel_id_id", "panel_id", "id"),
         sa.Index("ix_recommendations_room_id_id", "room_id", "id"),
+        sa.Index("ix_recommendations_panel_id_seq", "panel_id", "seq"),
     )
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
@@ -33,6 +34,9 @@ class Recommendation(db.Model):
     # Kept in step with the votes table in the same transaction, so listing a room
     # never counts votes row by row.
     vote_count: so.Mapped[int] = so.mapped_column(default=0)
+    # The session's change_seq at this recommendation's latest change (post, vote,
+    # withdrawal): what a reconnecting client compares with the last one it saw.
+    seq: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     author: so.Mapped[Participant] = so.relationship(lazy="joined")

@@ -12,6 +12,18 @@ from .lookup import by_id
 from .text import clean_text
 
 
+def next_seq(panel_id: int) -> int:
+    """Take the session's next change number. Being an UPDATE, it is also the first
+    write of the transaction, so SQLite takes its write lock up front."""
+    return db.session.execute(
+        sa.update(Panel)
+        .where(Panel.id == panel_id)
+        .values(change_seq=Panel.change_seq + 1)
+        .returning(Panel.change_seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
 def normalise_client_id(client_id: object) -> str:
     """The canonical form of a client-made UUID, so retries match however it is spelled."""
     if not isinstance(client_id, str) or len(client_id) > 64:
@@ -49,6 +61,7 @@ def post_recommendation(
         author=participant,
         client_id=client_id,
         text=text,
+        seq=next_seq(room.panel_id),
     )
     db.session.add(rec)
     try:
@@ -100,7 +113,7 @@ def vote(rec_id: object, participant: Participant) -> tuple[Recommendation, bool
     db.session.execute(
         sa.update(Recommendation)
         .where(Recommendation.id == rec.id)
-        .values(vote_count=Recommendation.vote_count + 1)
+        .values(vote_count=Recommendation.vote_count + 1, seq=next_seq(rec.panel_id))
     )
     db.session.commit()
     db.session.refresh(rec)
@@ -121,7 +134,7 @@ def unvote(rec_id: object, participant: Participant) -> tuple[Recommendation, bo
     db.session.execute(
         sa.update(Recommendation)
         .where(Recommendation.id == rec.id)
-        .values(vote_count=Recommendation.vote_count - 1)
+        .values(vote_count=Recommendation.vote_count - 1, seq=next_seq(rec.panel_id))
     )
     db.session.commit()
     db.session.refresh(rec)
@@ -137,24 +150,29 @@ def withdraw(rec_id: object, participant: Participant) -> tuple[Recommendation, 
     if rec.status == Recommendation.WITHDRAWN:
         return rec, False
     rec.status = Recommendation.WITHDRAWN
+    rec.seq = next_seq(rec.panel_id)
     db.session.commit()
     return rec, True
 
 
-def room_recommendations(room: BreakoutRoom) -> list[Recommendation]:
-    return list(
-        db.session.scalars(
-            sa.select(Recommendation).where(Recommendation.room_id == room.id).order_by(Recommendation.id)
-        )
-    )
+def room_recommendations(room: BreakoutRoom, since: int | None = None) -> list[Recommendation]:
+    """The room's posts, oldest first; with `since`, only those changed after it."""
+    query = sa.select(Recommendation).where(Recommendation.room_id == room.id)
+    if since is not None:
+        query = query.where(Recommendation.panel_id == room.panel_id, Recommendation.seq > since)
+    return list(db.session.scalars(query.order_by(Recommendation.id)))
 
 
-def panel_recommendations(panel: Panel) -> list[Recommendation]:
-    return list(
-        db.session.scalars(
-            sa.select(Recommendation).where(Recommendation.panel_id == panel.id).order_by(Recommendation.id)
-        )
-    )
+def panel_recommendations(panel: Panel, since: int | None = None) -> list[Recommendation]:
+    """The session's posts, oldest first; with `since`, only those changed after it."""
+    query = sa.select(Recommendation).where(Recommendation.panel_id == panel.id)
+    if since is not None:
+        query = query.where(Recommendation.seq > since)
+    return list(db.session.scalars(query.order_by(Recommendation.id)))
+
+
+def current_seq(panel_id: int) -> int:
+    return db.session.scalar(sa.select(Panel.change_seq).where(Panel.id == panel_id)) or 0
 
 
 def votes_by(participant: Participant, rec_ids: list[int]) -> set[int]:

@@ -40,6 +40,7 @@ def rec_shape(rec: Recommendation) -> dict:
         "votes": rec.vote_count,
         "status": rec.status,
         "created_at": iso(rec.created_at),
+        "seq": rec.seq,
     }
 
 

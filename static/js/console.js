@@ -21,6 +21,7 @@
     filter: "all",
     hideMerged: false,
     editing: null, // {id, text, section}
+    seen: null, // the highest recommendation seq seen; null until the first full load
   };
   let socket = null;
 
@@ -133,6 +134,9 @@
   }
 
   function upsertRec(rec) {
+    const known = state.recs.get(rec.id);
+    if (known && known.seq > rec.seq) return; // an older copy arriving late
+    if (state.seen !== null) state.seen = Math.max(state.seen, rec.seq);
     state.recs.set(rec.id, rec);
     if (rec.status !== "active") state.selected.delete(rec.id);
     renderRooms();
@@ -365,11 +369,15 @@
 
   // --- the connection ----------------------------------------------------------------------------
   socket = HS.connect($("status"), S, async (sock) => {
-    // On every (re)connection take the whole state again: nothing missed stays missing.
-    const ack = await HS.call(sock, "session:watch", { slug });
+    // On a reconnection ask for the recommendations changed since the last one seen,
+    // and the whole note: nothing missed stays missing.
+    const payload = state.seen === null ? { slug } : { slug, since: state.seen };
+    const ack = await HS.call(sock, "session:watch", payload);
     if (!ack.ok) return HS.toast(ack.error.message || S.error, true);
     state.rooms = ack.rooms;
-    state.recs = new Map(ack.recommendations.map((r) => [r.id, r]));
+    if (ack.since === null || ack.since === undefined) state.recs = new Map();
+    for (const r of ack.recommendations) state.recs.set(r.id, r);
+    state.seen = Math.max(state.seen || 0, ack.seq);
     state.publishedVersion = ack.note.published_version;
     state.note = null;
     setNote(ack.note);

@@ -24,6 +24,7 @@
 
   const recs = new Map(); // id -> Rec
   let voted = new Set();
+  let seen = null; // the highest seq seen; null until the first full load
   let joined = false;
   let socket = null;
   const inFlight = new Set(); // client_ids being sent right now
@@ -137,6 +138,9 @@
 
   function upsert(rec) {
     if (rec.room_id !== data.room_id) return;
+    const known = recs.get(rec.id);
+    if (known && known.seq > rec.seq) return; // an older copy arriving late
+    if (seen !== null) seen = Math.max(seen, rec.seq);
     recs.set(rec.id, rec);
     if (rec.author.id === me) dropFromOutbox(rec.client_id);
     render();
@@ -258,16 +262,26 @@
       joined = false;
       // (Re)join and take the room's full state: whatever happened while we were away
       // (posts, votes, withdrawals, a publish) is in it.
-      const ack = await HS.call(sock, "room:join", { room_id: data.room_id });
+      // After a break, ask only for what changed since the last change we saw.
+      const payload = seen === null ? { room_id: data.room_id } : { room_id: data.room_id, since: seen };
+      const ack = await HS.call(sock, "room:join", payload);
       if (!ack.ok) {
         showRoomError(errorText(ack.error));
         return;
       }
       showRoomError("");
       joined = true;
-      recs.clear();
-      ack.recommendations.forEach((r) => recs.set(r.id, r));
-      voted = new Set(ack.voted || []);
+      const votedNow = new Set(ack.voted || []);
+      if (ack.since === null || ack.since === undefined) {
+        recs.clear();
+        voted = votedNow;
+      }
+      for (const r of ack.recommendations) {
+        recs.set(r.id, r);
+        if (votedNow.has(r.id)) voted.add(r.id);
+        else voted.delete(r.id);
+      }
+      seen = Math.max(seen || 0, ack.seq);
       // A post whose ack was lost is in the room already: it leaves the outbox unsent.
       const mine = new Set(ack.recommendations.filter((r) => r.author.id === me).map((r) => r.client_id));
       outbox = outbox.filter((p) => !mine.has(p.client_id));

@@ -1,6 +1,7 @@
 """The room page through a dropped connection: the state shows it, posts wait, nothing is lost."""
 
 import re
+import uuid
 
 import requests
 from playwright.sync_api import expect
@@ -39,3 +40,76 @@ def test_a_post_typed_offline_is_sent_once_when_the_connection_returns(server, c
         f"{base}/api/v1/sessions/{slug}/recommendations", headers={"Authorization": f"Bearer {token}"}
     ).json()["recommendations"]
     assert [r["text"] for r in recs] == ["Napisane bez zasięgu"]
+
+
+def test_a_page_back_online_shows_what_happened_meanwhile(server, contexts):
+    import socketio
+
+    base = server["base"]
+    token = moderator_token(base)
+    session = create_session(base, {"title": "Przerwa w zasięgu", "rooms": [{"name": "Sala"}]}, token)
+    slug, room = session["slug"], session["rooms"][0]["id"]
+    context = contexts(locale="en-GB", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{base}/s/{slug}/join")
+    page.fill("#display_name", "Ola")
+    page.check("input[name=attendance][value=remote]")
+    page.check(f"input[name=room_id][value='{room}']")
+    page.click("main button[type=submit]")
+    expect(page.locator("#status")).to_have_attribute("data-state", "connected")
+    page.fill("#rec-text", "Wpis Oli")
+    page.click("#post-button")
+    expect(page.locator(".rec.mine .badge.ok")).to_be_visible()
+
+    other = socketio.Client(reconnection=False)
+    jan = requests.post(
+        f"{base}/api/v1/sessions/{slug}/participants",
+        json={"display_name": "Jan", "attendance": "in_room", "room_id": room},
+    ).json()["token"]
+    other.connect(base, auth={"token": jan}, transports=["websocket"], wait_timeout=5)
+    try:
+        assert other.call("room:join", {"room_id": room}, timeout=10)["ok"]
+        old = other.call(
+            "rec:post", {"room_id": room, "client_id": str(uuid.uuid4()), "text": "Do wycofania"}, timeout=10
+        )
+        expect(page.locator("#recs")).to_contain_text("Do wycofania")
+
+        context.set_offline(True)
+        expect(page.locator("#status")).to_have_attribute("data-state", re.compile("offline|reconnecting"))
+        ola_rec = next(
+            r
+            for r in requests.get(
+                f"{base}/api/v1/sessions/{slug}/recommendations", headers={"Authorization": f"Bearer {token}"}
+            ).json()["recommendations"]
+            if r["text"] == "Wpis Oli"
+        )
+        assert other.call(
+            "rec:post",
+            {"room_id": room, "client_id": str(uuid.uuid4()), "text": "Nowy, w czasie przerwy"},
+            timeout=10,
+        )["ok"]
+        assert other.call("rec:vote", {"recommendation_id": ola_rec["id"]}, timeout=10)["ok"]
+        assert other.call("rec:withdraw", {"recommendation_id": old["recommendation"]["id"]}, timeout=10)[
+            "ok"
+        ]
+        moderator = socketio.Client(reconnection=False)
+        moderator.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=5)
+        assert moderator.call("note:publish", {"slug": slug}, timeout=10)["ok"]
+        moderator.disconnect()
+    finally:
+        other.disconnect()
+
+    context.set_offline(False)
+    expect(page.locator("#status")).to_have_attribute("data-state", "connected", timeout=20_000)
+    expect(page.locator("#recs")).to_contain_text("Nowy, w czasie przerwy")
+    expect(page.locator(".rec", has_text="Wpis Oli").locator(".vote .count")).to_have_text("1")
+    expect(page.locator(".rec.withdrawn", has_text="Do wycofania")).to_be_visible()
+    expect(page.locator("#published-banner")).to_be_visible()
+    # The page now shows exactly what the database holds.
+    recs = requests.get(
+        f"{base}/api/v1/sessions/{slug}/recommendations", headers={"Authorization": f"Bearer {token}"}
+    ).json()["recommendations"]
+    shown = page.eval_on_selector_all(
+        "#recs .rec", "nodes => nodes.map(n => n.querySelector('.text').textContent)"
+    )
+    assert sorted(shown) == sorted(r["text"] for r in recs)

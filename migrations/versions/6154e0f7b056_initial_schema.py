@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 301b55439d04
+Revision ID: 6154e0f7b056
 Revises: 
-Create Date: 2026-11-21 05:46:49.916052
+Create Date: 2026-11-21 05:49:57.065058
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import hybrid_sessions.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '301b55439d04'
+revision = '6154e0f7b056'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -40,6 +40,7 @@ def upgrade():
     sa.Column('ends_at', hybrid_sessions.models.types.UTCDateTime(), nullable=False),
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('created_at', hybrid_sessions.models.types.UTCDateTime(), nullable=False),
+    sa.Column('change_seq', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_panels')),
     sa.UniqueConstraint('slug', name=op.f('uq_panels_slug'))
     )
@@ -176,6 +177,7 @@ def upgrade():
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('vote_count', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('created_at', hybrid_sessions.models.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['participants.id'], name=op.f('fk_recommendations_author_id_participants'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['panel_id'], ['panels.id'], name=op.f('fk_recommendations_panel_id_panels'), ondelete='CASCADE'),
@@ -185,6 +187,7 @@ def upgrade():
     )
     with op.batch_alter_table('recommendations', schema=None) as batch_op:
         batch_op.create_index('ix_recommendations_panel_id_id', ['panel_id', 'id'], unique=False)
+        batch_op.create_index('ix_recommendations_panel_id_seq', ['panel_id', 'seq'], unique=False)
         batch_op.create_index('ix_recommendations_room_id_id', ['room_id', 'id'], unique=False)
 
     op.create_table('note_item_sources',
@@ -227,6 +230,7 @@ def downgrade():
     op.drop_table('note_item_sources')
     with op.batch_alter_table('recommendations', schema=None) as batch_op:
         batch_op.drop_index('ix_recommendations_room_id_id')
+        batch_op.drop_index('ix_recommendations_panel_id_seq')
         batch_op.drop_index('ix_recommendations_panel_id_id')
 
     op.drop_table('recommendations')
