@@ -299,3 +299,26 @@ def test_forms_need_the_csrf_token(app, make):
         "/login", data={"email": "mod@example.org", "password": PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/logout", {}),
+        ("/lang/en", {"next": "/"}),
+        ("/s/{slug}/join", {"display_name": "Ewa", "attendance": "remote", "room_id": "{room}"}),
+        ("/sessions/new", {"title": "T", "date": "2026-12-01", "start": "10:00", "end": "11:00",
+                           "timezone": "Europe/Warsaw", "rooms-0-name": "A"}),
+    ],
+)
+def test_every_form_refuses_a_post_without_the_csrf_token(app, make, scenario, path, data):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    with client.session_transaction() as cookie:
+        cookie["moderator_id"] = scenario["moderator"]
+    path = path.format(slug=scenario["slug"])
+    data = {k: v.format(room=scenario["room_a"]) for k, v in data.items()}
+    before = client.get("/api/v1/sessions").get_json()
+    assert client.post(path, data=data).status_code == 400
+    assert client.get("/api/v1/sessions").get_json() == before
+    assert sum(r["participant_count"] for r in client.get(f"/api/v1/sessions/{scenario['slug']}").get_json()["rooms"]) == 3
