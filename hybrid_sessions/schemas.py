@@ -161,6 +161,11 @@ class NoteSectionRef(Schema):
     version: Version = None
 
 
+class ParticipantRef(Schema):
+    slug: ShortStr
+    participant_id: Id
+
+
 class NoteSummary(Schema):
     slug: ShortStr
     summary: Str

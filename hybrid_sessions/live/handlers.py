@@ -12,7 +12,7 @@ from flask_socketio import join_room, leave_room
 
 from .. import schemas
 from ..extensions import db, socketio
-from ..services import accounts, audit, notes, panels, participants, recommendations
+from ..services import accounts, audit, notes, panels, participants, privacy, recommendations
 from ..services.errors import DomainError, Invalid
 from ..services.shapes import panel_shape, rec_shape, room_shape
 from . import broadcast, channels, limits
@@ -319,6 +319,17 @@ def note_summary(data: schemas.NoteSummary) -> dict:
     moderator, panel = _moderated_panel(data.slug)
     notes.set_summary(panel, data.summary, moderator, data.version)
     return {"note": _note_changed(panel)}
+
+
+@event("participant:erase", schemas.ParticipantRef)
+def participant_erase(data: schemas.ParticipantRef) -> dict:
+    """Erase a participant's name and posts (privacy); their items keep the wording."""
+    moderator, panel = _moderated_panel(data.slug)
+    erased = privacy.erase_participant(panel, data.participant_id, moderator)
+    for rec in erased:
+        broadcast.recommendation("rec:updated", rec_shape(rec), panel.id)
+    _note_changed(panel)
+    return {"erased": len(erased)}
 
 
 @event("note:publish", schemas.SessionRef)

@@ -26,3 +26,5 @@ class Participant(db.Model):
     # SHA-256 of the bearer token; the token itself is only ever given to the participant.
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Set when a moderator erased this participant: name and posts are gone.
+    erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, default=None)

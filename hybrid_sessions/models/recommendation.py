@@ -38,6 +38,8 @@ class Recommendation(db.Model):
     # withdrawal): what a reconnecting client compares with the last one it saw.
     seq: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Set when a moderator erased the author's posts: the text is gone for good.
+    erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, default=None)
 
     author: so.Mapped[Participant] = so.relationship(lazy="joined")
     room: so.Mapped[BreakoutRoom] = so.relationship()

@@ -41,6 +41,7 @@ def rec_shape(rec: Recommendation) -> dict:
         "status": rec.status,
         "created_at": iso(rec.created_at),
         "seq": rec.seq,
+        "erased": rec.erased_at is not None,
     }
 
 

@@ -85,13 +85,29 @@
     const meta = el(
       "div",
       { className: "meta" },
-      el("span", {}, rec.author.display_name),
+      el("span", {}, rec.author.display_name || "—"),
       el("span", {}, "·"),
       el("time", { datetime: rec.created_at }, HS.time(rec.created_at)),
       el("span", { className: "badge neutral", title: S.votes }, `+${rec.votes}`)
     );
     if (merged) meta.append(el("span", { className: "badge ok" }, S.merged));
-    if (rec.status === "withdrawn") meta.append(el("span", { className: "badge bad" }, S.withdrawn));
+    if (rec.erased) meta.append(el("span", { className: "badge bad" }, S.erased));
+    else if (rec.status === "withdrawn") meta.append(el("span", { className: "badge bad" }, S.withdrawn));
+    if (!rec.erased) {
+      meta.append(
+        el("button", {
+          type: "button",
+          className: "icon-button danger",
+          title: S.erase_title,
+          onclick: async (e) => {
+            e.stopPropagation();
+            if (!window.confirm(S.erase_confirm.replace("{name}", rec.author.display_name))) return;
+            const ack = await HS.call(socket, "participant:erase", { slug, participant_id: rec.author.id });
+            if (!ack.ok) HS.toast(ack.error.message || S.error, true);
+          },
+        }, S.erase)
+      );
+    }
     return el(
       "li",
       {

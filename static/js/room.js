@@ -79,14 +79,16 @@
         )
       );
     }
+    const name = rec.author.display_name || "—";
     const meta = el(
       "div",
       { className: "meta" },
-      el("span", {}, mine ? `${rec.author.display_name} (${S.you})` : rec.author.display_name),
+      el("span", {}, mine ? `${name} (${S.you})` : name),
       el("span", {}, "·"),
       el("time", { datetime: rec.created_at }, HS.time(rec.created_at))
     );
-    if (withdrawn) meta.append(el("span", { className: "badge neutral" }, S.withdrawn));
+    if (rec.erased) meta.append(el("span", { className: "badge neutral" }, S.erased));
+    else if (withdrawn) meta.append(el("span", { className: "badge neutral" }, S.withdrawn));
     else if (mine) {
       meta.append(el("span", { className: "badge ok" }, `✓ ${S.sent}`));
       meta.append(el("button", { type: "button", className: "icon-button", onclick: () => withdraw(rec.id) }, S.withdraw));

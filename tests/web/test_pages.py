@@ -307,8 +307,17 @@ def test_forms_need_the_csrf_token(app, make):
         ("/logout", {}),
         ("/lang/en", {"next": "/"}),
         ("/s/{slug}/join", {"display_name": "Ewa", "attendance": "remote", "room_id": "{room}"}),
-        ("/sessions/new", {"title": "T", "date": "2026-12-01", "start": "10:00", "end": "11:00",
-                           "timezone": "Europe/Warsaw", "rooms-0-name": "A"}),
+        (
+            "/sessions/new",
+            {
+                "title": "T",
+                "date": "2026-12-01",
+                "start": "10:00",
+                "end": "11:00",
+                "timezone": "Europe/Warsaw",
+                "rooms-0-name": "A",
+            },
+        ),
     ],
 )
 def test_every_form_refuses_a_post_without_the_csrf_token(app, make, scenario, path, data):
@@ -321,4 +330,10 @@ def test_every_form_refuses_a_post_without_the_csrf_token(app, make, scenario, p
     before = client.get("/api/v1/sessions").get_json()
     assert client.post(path, data=data).status_code == 400
     assert client.get("/api/v1/sessions").get_json() == before
-    assert sum(r["participant_count"] for r in client.get(f"/api/v1/sessions/{scenario['slug']}").get_json()["rooms"]) == 3
+    assert (
+        sum(
+            r["participant_count"]
+            for r in client.get(f"/api/v1/sessions/{scenario['slug']}").get_json()["rooms"]
+        )
+        == 3
+    )

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6154e0f7b056
+Revision ID: 7bba4f588b3c
 Revises: 
-Create Date: 2026-11-21 05:49:57.065058
+Create Date: 2026-11-21 05:56:44.621106
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import hybrid_sessions.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '6154e0f7b056'
+revision = '7bba4f588b3c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -145,6 +145,7 @@ def upgrade():
     sa.Column('attendance', sa.String(length=16), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', hybrid_sessions.models.types.UTCDateTime(), nullable=False),
+    sa.Column('erased_at', hybrid_sessions.models.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['panel_id'], ['panels.id'], name=op.f('fk_participants_panel_id_panels'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['room_id'], ['breakout_rooms.id'], name=op.f('fk_participants_room_id_breakout_rooms'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_participants')),
@@ -179,6 +180,7 @@ def upgrade():
     sa.Column('vote_count', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('created_at', hybrid_sessions.models.types.UTCDateTime(), nullable=False),
+    sa.Column('erased_at', hybrid_sessions.models.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['participants.id'], name=op.f('fk_recommendations_author_id_participants'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['panel_id'], ['panels.id'], name=op.f('fk_recommendations_panel_id_panels'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['room_id'], ['breakout_rooms.id'], name=op.f('fk_recommendations_room_id_breakout_rooms'), ondelete='CASCADE'),

@@ -1,0 +1,47 @@
+"""Erasing a participant: their name and the text of their posts are removed for good.
+
+Note items built from those posts keep the moderator's wording; their sources stay
+(which room it came from) but point at an anonymous, withdrawn post. Published versions
+never named participants, so they need no change.
+"""
+
+import secrets
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Moderator, Panel, Participant, Recommendation
+from ..models.types import utcnow
+from . import audit
+from .accounts import hash_token
+from .errors import NotFound
+from .lookup import by_id
+from .recommendations import next_seq
+
+
+def erase_participant(panel: Panel, participant_id: object, actor: Moderator) -> list[Recommendation]:
+    """Erase the participant's name and posts; returns the erased posts (to broadcast)."""
+    participant = by_id(Participant, participant_id, "no such participant")
+    if participant.panel_id != panel.id:
+        raise NotFound("no such participant in this session")
+    now = utcnow()
+    recs = list(
+        db.session.scalars(
+            sa.select(Recommendation)
+            .where(Recommendation.author_id == participant.id)
+            .order_by(Recommendation.id)
+        )
+    )
+    for rec in recs:
+        rec.text = ""
+        rec.status = Recommendation.WITHDRAWN
+        rec.erased_at = now
+        rec.seq = next_seq(panel.id)
+    participant.display_name = ""
+    participant.erased_at = now
+    # The old token stops working: nobody can post under the erased identity again.
+    participant.token_hash = hash_token(secrets.token_urlsafe(32))
+    # The audit line names no one: the point of erasing is that the name is gone.
+    audit.record(panel, actor, "participant.erase", participant_id=participant.id, posts=len(recs))
+    db.session.commit()
+    return recs
