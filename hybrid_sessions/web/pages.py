@@ -1,6 +1,8 @@
 """Public pages: the session list, the panel page, joining, the live room, the note."""
 
+import hashlib
 import io
+from pathlib import Path
 
 import segno
 from flask import (
@@ -208,6 +210,33 @@ def note_markdown_export(slug: str):
         mimetype="text/markdown",
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
+
+
+_OFFLINE_ASSETS = (
+    "css/app.css",
+    "js/common.js",
+    "js/room.js",
+    "vendor/socket.io-4.8.4.min.js",
+    "img/logo.svg",
+    "favicon.svg",
+)
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker that lets a room page reload offline (served at the root so
+    its scope covers every page). Its version is a hash of the files it caches, so a
+    deploy with new assets replaces the old cache."""
+    static = Path(current_app.static_folder)
+    digest = hashlib.sha256()
+    for name in _OFFLINE_ASSETS:
+        digest.update((static / name).read_bytes())
+    body = render_template(
+        "sw.js",
+        version=digest.hexdigest()[:16],
+        assets=[url_for("static", filename=name) for name in _OFFLINE_ASSETS],
+    )
+    return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
 
 @bp.get("/s/<slug>/qr.svg")

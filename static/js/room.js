@@ -294,6 +294,19 @@
     },
     () => showRoomError(S.forbidden)
   );
+  // Let this page reload with no connection (service workers need https or localhost;
+  // elsewhere the outbox alone keeps posts safe, and a reload needs the network).
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker
+      .register("/sw.js")
+      .then(() => navigator.serviceWorker.ready)
+      .then(() => caches.open("hs-pages"))
+      .then((cache) => cache.add(location.pathname))
+      .then(() => {
+        document.documentElement.dataset.offlineReady = "1";
+      })
+      .catch(() => {});
+  }
   socket.on("rec:new", upsert);
   socket.on("rec:updated", upsert);
   socket.on("note:published", (info) => {

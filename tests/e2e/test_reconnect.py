@@ -113,3 +113,38 @@ def test_a_page_back_online_shows_what_happened_meanwhile(server, contexts):
         "#recs .rec", "nodes => nodes.map(n => n.querySelector('.text').textContent)"
     )
     assert sorted(shown) == sorted(r["text"] for r in recs)
+
+
+def test_a_post_survives_a_reload_while_offline_and_arrives_once(server, contexts):
+    base = server["base"]
+    token = moderator_token(base)
+    session = create_session(base, {"title": "Przeładowanie bez sieci", "rooms": [{"name": "Sala"}]}, token)
+    slug, room = session["slug"], session["rooms"][0]["id"]
+    context = contexts(locale="en-GB", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{base}/s/{slug}/join")
+    page.fill("#display_name", "Ola")
+    page.check("input[name=attendance][value=in_room]")
+    page.check(f"input[name=room_id][value='{room}']")
+    page.click("main button[type=submit]")
+    expect(page.locator("#status")).to_have_attribute("data-state", "connected")
+    # The page is cached for offline use once its service worker says so.
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "1")
+
+    context.set_offline(True)
+    page.fill("#rec-text", "Przetrwam przeładowanie")
+    page.click("#post-button")
+    expect(page.locator(".rec.pending", has_text="Przetrwam przeładowanie")).to_be_visible()
+    page.reload()
+    expect(page.locator(".rec.pending", has_text="Przetrwam przeładowanie")).to_be_visible()
+    expect(page.locator("#status")).not_to_have_attribute("data-state", "connected")
+
+    context.set_offline(False)
+    expect(page.locator("#status")).to_have_attribute("data-state", "connected", timeout=20_000)
+    sent = page.locator(".rec.mine", has_text="Przetrwam przeładowanie")
+    expect(sent.locator(".badge.ok")).to_be_visible()
+    expect(sent).to_have_count(1)
+    recs = requests.get(
+        f"{base}/api/v1/sessions/{slug}/recommendations", headers={"Authorization": f"Bearer {token}"}
+    ).json()["recommendations"]
+    assert [r["text"] for r in recs] == ["Przetrwam przeładowanie"]

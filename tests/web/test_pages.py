@@ -337,3 +337,12 @@ def test_every_form_refuses_a_post_without_the_csrf_token(app, make, scenario, p
         )
         == 3
     )
+
+
+def test_the_service_worker_is_served_from_the_root_with_a_content_version(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    assert "/static/vendor/socket.io-4.8.4.min.js" in body and "/static/js/room.js" in body
+    assert re.search(r'const VERSION = "[0-9a-f]{16}";', body)
