@@ -64,6 +64,14 @@ def test_every_acked_post_survives_sigkill_and_retries_add_nothing(server):
     ]
     assert {r["id"]: r["text"] for r in stored} == {r["id"]: r["text"] for r in acked_recs.values()}
 
+    # A client that saw only the first half catches up on the rest after the restart.
+    ordered = sorted(acked_recs.values(), key=lambda r: r["seq"])
+    midpoint = ordered[24]["seq"]
+    late = _client(base, tokens[0])
+    delta = late.call("room:join", {"room_id": room, "since": midpoint}, timeout=10)
+    assert sorted(r["id"] for r in delta["recommendations"]) == sorted(r["id"] for r in ordered[25:])
+    late.disconnect()
+
     # Every participant comes back and resends everything, as after lost acks.
     for n, participant_token in enumerate(tokens):
         client = _client(base, participant_token)
