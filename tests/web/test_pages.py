@@ -346,3 +346,10 @@ def test_the_service_worker_is_served_from_the_root_with_a_content_version(clien
     body = response.get_data(as_text=True)
     assert "/static/vendor/socket.io-4.8.4.min.js" in body and "/static/js/room.js" in body
     assert re.search(r'const VERSION = "[0-9a-f]{16}";', body)
+
+
+def test_error_pages_carry_the_same_security_headers(client):
+    response = client.get("/s/nie-ma-takiej")
+    assert response.status_code == 404
+    assert "object-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
