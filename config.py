@@ -18,6 +18,9 @@ class Config:
     # None means "generate one and keep it under instance/" (refused with DATABASE_URL).
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     MESSAGE_QUEUE_URL = os.environ.get("MESSAGE_QUEUE_URL") or None
+    # Redis pub/sub channels are server-wide: two deployments sharing one Redis need
+    # two channel names, or each would deliver the other's events.
+    MESSAGE_QUEUE_CHANNEL = os.environ.get("MESSAGE_QUEUE_CHANNEL") or "hybrid-sessions"
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = int(os.environ.get("PORT", "5000"))
     LOAD_DEMO = _flag("LOAD_DEMO", True)
@@ -51,6 +54,8 @@ class Config:
     RATE_LIMIT_LIVE_PER_ADDRESS = "6000/minute"
     RATE_LIMIT_JOIN_PER_ADDRESS = "1200/minute"
     RATE_LIMIT_SIGN_IN_PER_ADDRESS = "30/minute"
+    # How often open pages catch up by sequence, in case a live event was lost.
+    RESYNC_SECONDS = 30
     # How often open moderator sockets are checked against their accounts: a disabled
     # moderator's sockets are closed within this many seconds (0: never, for tests).
     MODERATOR_RECHECK_SECONDS = 5

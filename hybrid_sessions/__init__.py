@@ -94,6 +94,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     socketio.init_app(
         app,
         message_queue=app.config["MESSAGE_QUEUE_URL"],
+        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
         max_http_buffer_size=app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
         async_mode=app.config.get("ASYNC_MODE"),
         # Same-origin only: browsers from other sites are refused at the handshake.

@@ -11,14 +11,18 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, Str
 from pydantic import ValidationError as _ValidationError
 
 from .services.errors import Invalid
+from .services.lookup import MAX_ID
 from .services.panels import PanelInput, PersonInput, RoomInput
 
 # Generous upper bounds at the shape level; the services enforce the real limits
 # with clearer messages (e.g. 500 characters for a post, counted after trimming).
 Str = Annotated[StrictStr, Field(max_length=20000)]
 ShortStr = Annotated[StrictStr, Field(max_length=1000)]
-Id = Annotated[StrictInt, Field(ge=1, le=2**62)]
-Version = Annotated[StrictInt, Field(ge=0, le=2**62)] | None
+# Ids, versions and sequence numbers live in INTEGER columns: a larger number could only
+# overflow the database's comparison (PostgreSQL refuses it), so it is invalid here.
+MAX_INT = MAX_ID
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_INT)]
+Version = Annotated[StrictInt, Field(ge=0, le=MAX_INT)] | None
 
 
 class Schema(BaseModel):
@@ -83,7 +87,7 @@ class JoinBody(Schema):
 # --- Socket.IO events -----------------------------------------------------------------
 
 
-Seq = Annotated[StrictInt, Field(ge=0, le=2**62)] | None
+Seq = Annotated[StrictInt, Field(ge=0, le=MAX_INT)] | None
 
 
 class RoomJoin(Schema):

@@ -22,7 +22,7 @@ from ..models import (
 from ..models.types import utcnow
 from . import audit
 from .errors import AlreadyMerged, Conflict, Invalid, NotFound
-from .lookup import by_id
+from .lookup import MAX_ID, by_id
 from .panels import latest_published_version
 from .shapes import note_shape
 from .text import clean_text
@@ -349,6 +349,8 @@ def get_published(panel: Panel, number: int | None = None) -> NoteVersion:
     query = sa.select(NoteVersion).join(Note, Note.id == NoteVersion.note_id).where(Note.panel_id == panel.id)
     if number is None:
         query = query.order_by(NoteVersion.number.desc()).limit(1)
+    elif not 0 < number <= MAX_ID:
+        raise NotFound("no such version")
     else:
         query = query.where(NoteVersion.number == number)
     version = db.session.scalar(query)

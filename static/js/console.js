@@ -384,9 +384,9 @@
   $("activity").addEventListener("toggle", loadActivity);
 
   // --- the connection ----------------------------------------------------------------------------
-  socket = HS.connect($("status"), S, async (sock) => {
-    // On a reconnection ask for the recommendations changed since the last one seen,
-    // and the whole note: nothing missed stays missing.
+  // On a reconnection ask for the recommendations changed since the last one seen,
+  // and the whole note: nothing missed stays missing.
+  async function sync(sock) {
     const payload = state.seen === null ? { slug } : { slug, since: state.seen };
     const ack = await HS.call(sock, "session:watch", payload);
     if (!ack.ok) return HS.toast(ack.error.message || S.error, true);
@@ -395,10 +395,24 @@
     for (const r of ack.recommendations) state.recs.set(r.id, r);
     state.seen = Math.max(state.seen || 0, ack.seq);
     state.publishedVersion = ack.note.published_version;
-    state.note = null;
-    setNote(ack.note);
+    if (!state.note || ack.note.version !== state.note.version) {
+      state.note = null;
+      setNote(ack.note);
+    } else {
+      renderRooms();
+    }
     renderSelection();
+    state.watching = true;
+  }
+  socket = HS.connect($("status"), S, (sock) => {
+    state.watching = false;
+    sync(sock);
   });
+  // Live events are delivered at most once (and not at all while a server's message
+  // queue is down), so the console also catches up by sequence now and then.
+  setInterval(() => {
+    if (socket.connected && state.watching) sync(socket);
+  }, data.resync_ms + Math.floor(Math.random() * 5000));
   socket.on("disconnect", () => renderPublishState());
   socket.on("rec:new", upsertRec);
   socket.on("rec:updated", upsertRec);

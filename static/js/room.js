@@ -257,43 +257,51 @@
   }
 
   // --- the connection ---------------------------------------------------------------------
+  // (Re)join and take what changed while we were away (the whole room the first time):
+  // posts, votes, withdrawals and a publish are all in the answer.
+  async function sync(sock) {
+    const payload = seen === null ? { room_id: data.room_id } : { room_id: data.room_id, since: seen };
+    const ack = await HS.call(sock, "room:join", payload);
+    if (!ack.ok) {
+      showRoomError(errorText(ack.error));
+      return;
+    }
+    showRoomError("");
+    joined = true;
+    const votedNow = new Set(ack.voted || []);
+    if (ack.since === null || ack.since === undefined) {
+      recs.clear();
+      voted = votedNow;
+    }
+    for (const r of ack.recommendations) {
+      recs.set(r.id, r);
+      if (votedNow.has(r.id)) voted.add(r.id);
+      else voted.delete(r.id);
+    }
+    seen = Math.max(seen || 0, ack.seq);
+    // A post whose ack was lost is in the room already: it leaves the outbox unsent.
+    const mine = new Set(ack.recommendations.filter((r) => r.author.id === me).map((r) => r.client_id));
+    outbox = outbox.filter((p) => !mine.has(p.client_id));
+    saveOutbox();
+    render();
+    showPublished(ack.published);
+    flush();
+  }
+
   socket = HS.connect(
     document.getElementById("status"),
     S,
-    async (sock) => {
+    (sock) => {
       joined = false;
-      // (Re)join and take the room's full state: whatever happened while we were away
-      // (posts, votes, withdrawals, a publish) is in it.
-      // After a break, ask only for what changed since the last change we saw.
-      const payload = seen === null ? { room_id: data.room_id } : { room_id: data.room_id, since: seen };
-      const ack = await HS.call(sock, "room:join", payload);
-      if (!ack.ok) {
-        showRoomError(errorText(ack.error));
-        return;
-      }
-      showRoomError("");
-      joined = true;
-      const votedNow = new Set(ack.voted || []);
-      if (ack.since === null || ack.since === undefined) {
-        recs.clear();
-        voted = votedNow;
-      }
-      for (const r of ack.recommendations) {
-        recs.set(r.id, r);
-        if (votedNow.has(r.id)) voted.add(r.id);
-        else voted.delete(r.id);
-      }
-      seen = Math.max(seen || 0, ack.seq);
-      // A post whose ack was lost is in the room already: it leaves the outbox unsent.
-      const mine = new Set(ack.recommendations.filter((r) => r.author.id === me).map((r) => r.client_id));
-      outbox = outbox.filter((p) => !mine.has(p.client_id));
-      saveOutbox();
-      render();
-      showPublished(ack.published);
-      flush();
+      sync(sock);
     },
     () => showRoomError(S.forbidden)
   );
+  // Live events are delivered at most once (and not at all while a server's message
+  // queue is down), so the page also catches up by sequence now and then.
+  setInterval(() => {
+    if (socket.connected && joined) sync(socket);
+  }, data.resync_ms + Math.floor(Math.random() * 5000));
   // Let this page reload with no connection (service workers need https or localhost;
   // elsewhere the outbox alone keeps posts safe, and a reload needs the network).
   if ("serviceWorker" in navigator && window.isSecureContext) {

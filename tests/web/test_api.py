@@ -229,3 +229,16 @@ def test_the_note_is_404_until_published_then_versioned(app, client, scenario, m
     _error(client.get(f"{url}?version=abc"), 400, "invalid")
     versions = client.get(f"{url}/versions").get_json()["versions"]
     assert [v["version"] for v in versions] == [2, 1]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/sessions/{slug}/note?version=99999999999999",
+        "/s/{slug}/note?v=99999999999999",
+        "/s/{slug}/rooms/99999999999999",
+    ],
+)
+def test_numbers_beyond_the_id_columns_are_not_found_not_errors(client, scenario, path):
+    response = client.get(path.format(slug=scenario["slug"]))
+    assert response.status_code in (302, 404)
