@@ -21,6 +21,9 @@ class Config:
     # Redis pub/sub channels are server-wide: two deployments sharing one Redis need
     # two channel names, or each would deliver the other's events.
     MESSAGE_QUEUE_CHANNEL = os.environ.get("MESSAGE_QUEUE_CHANNEL") or "hybrid-sessions"
+    # How many reverse proxies (nginx) stand in front and set X-Forwarded-For/-Proto:
+    # the client's address for rate limits then comes from them. 0: none, trust nothing.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = int(os.environ.get("PORT", "5000"))
     LOAD_DEMO = _flag("LOAD_DEMO", True)

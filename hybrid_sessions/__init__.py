@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
@@ -103,4 +104,8 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
 
     web.register(app)
     cli.register(app)
+    if app.config["PROXY_HOPS"]:
+        # Outermost, so Socket.IO sees the client's address and scheme too.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app

@@ -3,6 +3,7 @@
 import os
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,9 @@ from hybrid_sessions.models import Moderator, Participant
 from hybrid_sessions.services import accounts, panels, participants, recommendations
 
 PASSWORD = "correct horse battery"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture
@@ -140,3 +144,38 @@ def sock(app):
     for client in opened:
         if client.is_connected():
             client.disconnect()
+
+
+# --- headless Chromium (end-to-end and infra tests) -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def contexts(browser):
+    """New isolated browser contexts (separate cookies and storage), closed afterwards."""
+    opened = []
+
+    def new(**options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        opened.append(context)
+        return context
+
+    yield new
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def shots():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

@@ -21,6 +21,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_answering(url: str, process: subprocess.Popen, limit: float = 30.0) -> None:
+    """Poll until `url` answers (readiness, bounded), failing early if the process died."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing answered at {url} within {limit}s")
+
+
 class ServerProcess:
     """One `python wsgi.py` on its own port and instance folder (embedded SQLite unless
     DATABASE_URL is given in `env`)."""
@@ -71,19 +85,10 @@ class ServerProcess:
         return self
 
     def wait_until_serving(self, limit: float = 30.0) -> None:
-        """Poll until the server answers (readiness, bounded), failing early if it died."""
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"server exited with {self.process.returncode}: {self.log_path.read_text()}"
-                )
-            try:
-                requests.get(self.base + "/", timeout=1)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError(f"server did not answer at {self.base} within {limit}s")
+        try:
+            wait_until_answering(self.base + "/", self.process, limit)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}: {self.log_path.read_text()}") from None
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handler, no flush, as when the machine's OOM killer strikes."""
@@ -123,3 +128,81 @@ def join(base: str, slug: str, name: str, room_id: int | None = None) -> str:
     )
     assert response.status_code == 201, response.text
     return response.json()["token"]
+
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+class RedisServer:
+    """A private redis-server on a free port, with a password, that a test may stop and
+    start again (the machine's shared Redis is left alone)."""
+
+    def __init__(self, directory: Path, password: str = "queue-secret"):
+        self.port = free_port()
+        self.password = password
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+        self.url = f"redis://:{password}@127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--requirepass",
+                self.password,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return self
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+class PostgresDatabase:
+    """A fresh, uniquely named database on the PostgreSQL server of TEST_DATABASE_URL
+    (or the local one), dropped afterwards."""
+
+    def __init__(self):
+        import sqlalchemy as sa
+
+        base = os.environ.get("TEST_DATABASE_URL", "")
+        self.server_url = sa.make_url(base if base.startswith("postgresql") else DEFAULT_POSTGRES)
+        self.name = f"hs_{os.getpid()}_{free_port()}"
+        self.url = self.server_url.set(database=self.name).render_as_string(hide_password=False)
+        self._sa = sa
+
+    def _admin(self):
+        return self._sa.create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+
+    def __enter__(self) -> "PostgresDatabase":
+        engine = self._admin()
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
+        engine.dispose()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        engine = self._admin()
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        engine.dispose()

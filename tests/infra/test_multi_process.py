@@ -1,0 +1,175 @@
+"""Several `python wsgi.py` processes sharing PostgreSQL and a Redis message queue."""
+
+import queue
+import uuid
+
+import pytest
+import requests
+import socketio
+
+from tests.servers import PostgresDatabase, RedisServer, ServerProcess, create_session, join, moderator_token
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """Processes A and B on one PostgreSQL database and one password-protected Redis."""
+    redis = RedisServer(tmp_path).start()
+    with PostgresDatabase() as database:
+        env = {
+            "DATABASE_URL": database.url,
+            "SECRET_KEY": "shared-secret-for-tests",
+            "MESSAGE_QUEUE_URL": redis.url,
+            "MESSAGE_QUEUE_CHANNEL": f"hs-test-{redis.port}",
+        }
+        a = ServerProcess(tmp_path / "a", env)
+        b = ServerProcess(tmp_path / "b", env)
+        for process in (a, b):
+            process.instance.mkdir()
+        a.prepare()
+        a.start()
+        b.start()
+        try:
+            yield {"a": a, "b": b, "redis": redis}
+        finally:
+            a.stop()
+            b.stop()
+            redis.stop()
+
+
+class Client:
+    """A python-socketio client that records what it receives."""
+
+    def __init__(self, base, token):
+        self.inbox = {
+            name: queue.Queue() for name in ("rec:new", "rec:updated", "note:updated", "note:published")
+        }
+        self.sio = socketio.Client(reconnection=False)
+        for name, box in self.inbox.items():
+            self.sio.on(name, box.put)
+        self.sio.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=5)
+
+    def call(self, event, payload):
+        ack = self.sio.call(event, payload, timeout=10)
+        assert ack["ok"], ack
+        return ack
+
+    def next(self, name, timeout=10):
+        return self.inbox[name].get(timeout=timeout)
+
+    def close(self):
+        self.sio.disconnect()
+
+
+def _setup(cluster):
+    a = cluster["a"]
+    token = moderator_token(a.base)
+    session = create_session(
+        a.base, {"title": "Dwa procesy", "rooms": [{"name": "Sala 1"}, {"name": "Sala 2"}]}, token
+    )
+    return token, session["slug"], [r["id"] for r in session["rooms"]]
+
+
+def test_participants_on_one_process_and_moderators_on_another_see_each_other_live(cluster):
+    a, b = cluster["a"], cluster["b"]
+    token, slug, (room1, room2) = _setup(cluster)
+    ewa = Client(a.base, join(a.base, slug, "Ewa", room1))
+    jan = Client(b.base, join(b.base, slug, "Jan", room1))
+    mod_b = Client(b.base, token)
+    mod_a = Client(a.base, token)
+    try:
+        ewa.call("room:join", {"room_id": room1})
+        jan.call("room:join", {"room_id": room1})
+        mod_b.call("session:watch", {"slug": slug})
+        mod_a.call("session:watch", {"slug": slug})
+
+        rec = ewa.call("rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": "Z procesu A"})[
+            "recommendation"
+        ]
+        assert jan.next("rec:new") == rec  # a peer on the other process
+        assert mod_b.next("rec:new") == rec
+        assert ewa.next("rec:new") == rec
+        jan.call("rec:vote", {"recommendation_id": rec["id"]})
+        assert ewa.next("rec:updated")["votes"] == 1
+
+        merged = mod_b.call(
+            "note:merge", {"slug": slug, "recommendation_ids": [rec["id"]], "text": "Punkt", "section": "A"}
+        )
+        assert mod_a.next("note:updated") == merged["note"]
+        published = mod_b.call("note:publish", {"slug": slug})
+        assert ewa.next("note:published") == {"version": published["version"], "url": published["url"]}
+        assert jan.next("note:published")["version"] == 1
+    finally:
+        for client in (ewa, jan, mod_a, mod_b):
+            client.close()
+
+
+def test_a_process_killed_mid_session_loses_no_acked_post_and_its_clients_catch_up_elsewhere(cluster):
+    a, b = cluster["a"], cluster["b"]
+    token, slug, (room1, _) = _setup(cluster)
+    ewa_token = join(a.base, slug, "Ewa", room1)
+    ewa = Client(a.base, ewa_token)
+    jan = Client(b.base, join(b.base, slug, "Jan", room1))
+    try:
+        seen = ewa.call("room:join", {"room_id": room1})["seq"]
+        jan.call("room:join", {"room_id": room1})
+        acked = [
+            ewa.call("rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": f"wpis {n}"})[
+                "recommendation"
+            ]
+            for n in range(4)
+        ]
+        a.kill()
+        ewa.close()
+        # While Ewa is away, Jan (on B) posts.
+        missed = jan.call(
+            "rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": "w czasie awarii"}
+        )
+        # Ewa's page reconnects to the surviving process (the proxy sends her there).
+        ewa = Client(b.base, ewa_token)
+        delta = ewa.call("room:join", {"room_id": room1, "since": seen})
+        assert sorted(r["id"] for r in delta["recommendations"]) == sorted(
+            [r["id"] for r in acked] + [missed["recommendation"]["id"]]
+        )
+        stored = requests.get(
+            f"{b.base}/api/v1/sessions/{slug}/recommendations", headers={"Authorization": f"Bearer {token}"}
+        ).json()["recommendations"]
+        assert len(stored) == 5
+    finally:
+        ewa.close()
+        jan.close()
+
+
+def test_a_redis_restart_loses_nothing_and_live_delivery_resumes(cluster):
+    a, b, redis = cluster["a"], cluster["b"], cluster["redis"]
+    token, slug, (room1, _) = _setup(cluster)
+    ewa = Client(a.base, join(a.base, slug, "Ewa", room1))
+    mod = Client(b.base, token)
+    try:
+        ewa.call("room:join", {"room_id": room1})
+        seen = mod.call("session:watch", {"slug": slug})["seq"]
+        redis.stop()
+        # Saved and acked even with the queue down; only the live copy to B is lost.
+        during = ewa.call(
+            "rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": "bez kolejki"}
+        )
+        redis.start()
+        # The console's periodic catch-up (or any reconnect) gets it from the database.
+        delta = mod.call("session:watch", {"slug": slug, "since": seen})
+        assert [r["id"] for r in delta["recommendations"]] == [during["recommendation"]["id"]]
+        # Both processes reconnect to Redis by themselves; live delivery resumes.
+        deadline_posts = 0
+        while True:
+            deadline_posts += 1
+            after = ewa.call(
+                "rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": f"po {deadline_posts}"}
+            )
+            try:
+                got = mod.next("rec:new", timeout=3)
+                while got["id"] != after["recommendation"]["id"]:
+                    got = mod.next("rec:new", timeout=3)
+                break
+            except queue.Empty:
+                assert deadline_posts < 10, "live delivery did not resume within 30 s of Redis coming back"
+    finally:
+        ewa.close()
+        mod.close()
