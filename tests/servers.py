@@ -54,6 +54,8 @@ class ServerProcess:
             "PORT": str(self.port),
             "LOAD_DEMO": "0",
             "PYTHONPATH": str(ROOT),
+            # SERVER_ASYNC_MODE runs the real-server tests under gevent or threading too.
+            "ASYNC_MODE": os.environ.get("SERVER_ASYNC_MODE", "eventlet"),
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None

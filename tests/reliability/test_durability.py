@@ -2,6 +2,7 @@
 every acked post is there, none twice. Point 9: an oversized frame closes only its own
 connection."""
 
+import os
 import queue
 import threading
 import uuid
@@ -10,14 +11,22 @@ import pytest
 import requests
 import socketio
 
-from tests.servers import ServerProcess, create_session, join, moderator_token
+from tests.servers import PostgresDatabase, ServerProcess, create_session, join, moderator_token
 
 
 @pytest.fixture
 def server(tmp_path):
-    process = ServerProcess(tmp_path).prepare().start()
-    yield process
-    process.stop()
+    """The embedded SQLite server; on PostgreSQL when the suite runs against it."""
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        with PostgresDatabase() as database:
+            process = ServerProcess(tmp_path, {"DATABASE_URL": database.url, "SECRET_KEY": "durability"})
+            process.prepare().start()
+            yield process
+            process.stop()
+    else:
+        process = ServerProcess(tmp_path).prepare().start()
+        yield process
+        process.stop()
 
 
 def _client(base, token):
