@@ -52,11 +52,11 @@ class Config:
     # address they stay high enough for a whole venue behind one NAT address.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    RATE_LIMIT_POST = "20/minute;5/5second"
-    RATE_LIMIT_VOTE = "120/minute"
-    RATE_LIMIT_LIVE_PER_ADDRESS = "6000/minute"
-    RATE_LIMIT_JOIN_PER_ADDRESS = "1200/minute"
-    RATE_LIMIT_SIGN_IN_PER_ADDRESS = "30/minute"
+    RATE_LIMIT_POST = os.environ.get("RATE_LIMIT_POST") or "20/minute;5/5second"
+    RATE_LIMIT_VOTE = os.environ.get("RATE_LIMIT_VOTE") or "120/minute"
+    RATE_LIMIT_LIVE_PER_ADDRESS = os.environ.get("RATE_LIMIT_LIVE_PER_ADDRESS") or "6000/minute"
+    RATE_LIMIT_JOIN_PER_ADDRESS = os.environ.get("RATE_LIMIT_JOIN_PER_ADDRESS") or "1200/minute"
+    RATE_LIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ADDRESS") or "30/minute"
     # How often open pages catch up by sequence, in case a live event was lost.
     RESYNC_SECONDS = 30
     # How often open moderator sockets are checked against their accounts: a disabled

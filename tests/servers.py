@@ -39,7 +39,11 @@ class ServerProcess:
     """One `python wsgi.py` on its own port and instance folder (embedded SQLite unless
     DATABASE_URL is given in `env`)."""
 
-    def __init__(self, instance: Path, env: dict | None = None):
+    def __init__(
+        self, instance: Path, env: dict | None = None, script: str = "wsgi.py", prefix: tuple[str, ...] = ()
+    ):
+        # `prefix` runs the server under another command, e.g. ("taskset", "-c", "0").
+        self.script, self.prefix = script, prefix
         self.instance = instance
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -80,7 +84,11 @@ class ServerProcess:
     def start(self) -> "ServerProcess":
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
-            [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [*self.prefix, sys.executable, self.script],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         log.close()
         self.wait_until_serving()

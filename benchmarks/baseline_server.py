@@ -1,0 +1,110 @@
+"""The bare-framework baseline: Flask-SocketIO on the same eventlet server, the same
+event names and payload shapes as the product, but no database, no auth, no checks.
+
+    HOST=127.0.0.1 PORT=5100 python benchmarks/baseline_server.py
+"""
+
+import os
+
+if (os.environ.get("ASYNC_MODE") or "eventlet") == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif os.environ.get("ASYNC_MODE") == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import itertools  # noqa: E402
+import secrets  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+
+from flask import Flask, jsonify, request  # noqa: E402
+from flask_socketio import SocketIO, join_room  # noqa: E402
+
+app = Flask(__name__)
+socketio = SocketIO(
+    app,
+    async_mode=os.environ.get("ASYNC_MODE") or "eventlet",
+    message_queue=os.environ.get("MESSAGE_QUEUE_URL") or None,
+    channel=os.environ.get("MESSAGE_QUEUE_CHANNEL") or "baseline",
+)
+ROOMS = int(os.environ.get("BASELINE_ROOMS", "100"))
+ids = itertools.count(1)
+people: dict[str, dict] = {}
+sockets: dict[str, dict] = {}
+
+
+@app.get("/hello")
+def hello():
+    return "hello"
+
+
+@app.post("/api/v1/auth/token")
+def token():
+    return jsonify({"token": "baseline-moderator"})
+
+
+@app.post("/api/v1/sessions")
+def create_session():
+    return jsonify(
+        {"slug": "baseline", "rooms": [{"id": n + 1, "name": f"Room {n + 1}"} for n in range(ROOMS)]}
+    ), 201
+
+
+@app.post("/api/v1/sessions/<slug>/participants")
+def join(slug):
+    body = request.get_json()
+    token = secrets.token_urlsafe(32)
+    people[token] = {"id": next(ids), "display_name": body["display_name"]}
+    return jsonify({"participant": people[token], "token": token}), 201
+
+
+@socketio.on("connect")
+def connect(auth=None):
+    sockets[request.sid] = people.get((auth or {}).get("token"), {"id": 0, "display_name": "moderator"})
+
+
+@socketio.on("disconnect")
+def disconnect(*_):
+    sockets.pop(request.sid, None)
+
+
+@socketio.on("room:join")
+def room_join(data):
+    join_room(f"room:{data['room_id']}")
+    return {"ok": True, "room": {"id": data["room_id"]}, "recommendations": [], "seq": 0}
+
+
+@socketio.on("session:watch")
+def session_watch(data):
+    join_room("mod")
+    return {"ok": True, "rooms": [], "recommendations": [], "note": {}}
+
+
+@socketio.on("rec:post")
+def rec_post(data):
+    rec = {
+        "id": next(ids),
+        "room_id": data["room_id"],
+        "client_id": data["client_id"],
+        "text": data["text"],
+        "author": sockets.get(request.sid, {}),
+        "votes": 0,
+        "status": "active",
+        "created_at": datetime.now(UTC).isoformat(),
+        "seq": 0,
+        "erased": False,
+    }
+    socketio.emit("rec:new", rec, to=[f"room:{data['room_id']}", "mod"])
+    return {"ok": True, "recommendation": rec}
+
+
+if __name__ == "__main__":
+    socketio.run(
+        app,
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "5100")),
+        allow_unsafe_werkzeug=True,
+        log_output=False,
+    )

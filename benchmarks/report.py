@@ -1,0 +1,136 @@
+"""Turning benchmark samples into the results table, with the targets of issue 5."""
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+
+def _spread(values: list) -> tuple | None:
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return min(values), statistics.median(values), max(values)
+
+
+def _fmt(spread: tuple | None) -> str:
+    if spread is None:
+        return "—"
+    low, mid, high = spread
+    if low == high:
+        return f"{mid:g}"
+    return f"{mid:g} ({low:g}–{high:g})"
+
+
+def _get(samples: list[dict], path: str) -> list:
+    out = []
+    for sample in samples:
+        value = sample
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        out.append(value)
+    return out
+
+
+def write_report(report: dict, out_dir: Path) -> tuple[str, list[str]]:
+    results = report["results"]
+    rows, broken = [], []
+    for label, samples in results.items():
+        if " product " in f" {label} " and any(
+            (s.get("lost") or 0) or (s.get("errors") or 0) for s in samples
+        ):
+            broken.append(label)
+
+    def row(scenario, metric, path, target_text, check, label_suffix=" eventlet"):
+        prod = _spread(_get(results.get(f"{scenario} product{label_suffix}", []), path))
+        base_path = path if scenario != "P4" else "hello.rps"
+        base = _spread(_get(results.get(f"{scenario} baseline{label_suffix}", []), base_path))
+        ratio = round(prod[1] / base[1], 2) if prod and base and base[1] else None
+        verdict = (
+            "—" if prod is None else ("PASS" if check(prod[1], base[1] if base else None, ratio) else "FAIL")
+        )
+        rows.append(
+            f"| {scenario} | {metric} | {_fmt(prod)} | {_fmt(base)} | {ratio if ratio is not None else '—'} "
+            f"| {target_text} | {verdict} |"
+        )
+
+    row(
+        "P1",
+        "post→peer p99 ms",
+        "fanout_p99_ms",
+        "≤ 3× baseline and ≤ 50 ms",
+        lambda p, b, r: p <= 50 and (b is None or p <= 3 * b),
+    )
+    row("P1", "post→peer p50 ms", "fanout_p50_ms", "(reported)", lambda p, b, r: True)
+    row("P1", "ack p99 ms", "ack_p99_ms", "(reported)", lambda p, b, r: True)
+    row("P1", "lost deliveries", "lost", "0", lambda p, b, r: p == 0)
+    row(
+        "P2",
+        "sustained posts/s (p99 ack ≤ 250 ms)",
+        "sustained_posts_s",
+        "≥ 0.5× baseline",
+        lambda p, b, r: b is not None and p >= 0.5 * b,
+    )
+    row("P3", "ack p50 ms, empty", "ack_p50_empty_ms", "(reference)", lambda p, b, r: True)
+    row(
+        "P3",
+        "ack p50 ms, with stored posts",
+        "ack_p50_20k_ms",
+        "≤ 1.3× empty",
+        lambda p, b, r: (
+            p <= 1.3 * _spread(_get(results.get("P3 product eventlet", []), "ack_p50_empty_ms"))[1]
+        ),
+    )
+    row("P3", "session:watch snapshot ms", "watch_snapshot_ms", "< 300 ms", lambda p, b, r: p < 300)
+    row("P3", "note:publish ms", "publish_ms", "< 500 ms", lambda p, b, r: p < 500)
+    row(
+        "P4",
+        "panel page req/s",
+        "panel.rps",
+        "≥ 0.3× bare hello",
+        lambda p, b, r: b is not None and p >= 0.3 * b,
+    )
+    row("P4", "panel page p99 ms", "panel.p99_ms", "< 30 ms", lambda p, b, r: p < 30)
+    row(
+        "P4",
+        "published note req/s",
+        "note.rps",
+        "≥ 0.3× bare hello",
+        lambda p, b, r: b is not None and p >= 0.3 * b,
+    )
+    row("P4", "published note p99 ms", "note.p99_ms", "< 30 ms", lambda p, b, r: p < 30)
+    row("P5", "RSS KB per joined participant", "kb_per_participant", "≤ 50 KB", lambda p, b, r: p <= 50)
+    row(
+        "P6", "CPU µs per delivery, rooms of 5", "room_5_us_per_delivery", "(reference)", lambda p, b, r: True
+    )
+    row(
+        "P6",
+        "CPU µs per delivery, rooms of 100",
+        "room_100_us_per_delivery",
+        "within ±25 % of rooms of 5",
+        lambda p, b, r: (
+            abs(p / _spread(_get(results.get("P6 product eventlet", []), "room_5_us_per_delivery"))[1] - 1)
+            <= 0.25
+        ),
+    )
+    for label in results:
+        if " eventlet" not in label or "+redis" in label:
+            rows.append(
+                f"| {label.split()[0]} | {label} | "
+                f"{json.dumps({k: v for k, v in results[label][-1].items() if k != 'steps'})[:160]} | | | P7 | — |"
+            )
+    rows = [r for r in rows if "| — | — | — |" not in r]
+    header = (
+        f"Scale: {report['scale']}, {report['runs']} run(s) each; machine: {report['machine']['cores']} cores, "
+        f"{report['machine']['cpu']}, Python {report['machine']['python']}, "
+        f"{'server on core 0, load on core 1' if report['machine']['pinned'] else 'not pinned'}.\n"
+        "Values: median (min–max).\n\n"
+        "| scenario | metric | product | baseline | ratio | target | result |\n| --- | --- | --- | --- | --- | --- | --- |"
+    )
+    table = "\n".join([header, *rows])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (out_dir / f"bench-{report['scale']}-{stamp}.json").write_text(json.dumps(report, indent=2))
+    (out_dir / f"bench-{report['scale']}-{stamp}.md").write_text(table + "\n")
+    (out_dir / f"latest-{report['scale']}.md").write_text(table + "\n")
+    return table, broken

@@ -1,0 +1,429 @@
+"""The benchmark suite: the product against a bare Flask-SocketIO baseline measured in the
+same run. One command:
+
+    python benchmarks/run.py          # the CI scale: small, under 2 minutes
+    python benchmarks/run.py --full   # the full scale (1,000 people in 100 rooms), 3 runs each
+
+The server under test is pinned to core 0 and the load generator to core 1 (taskset /
+sched_setaffinity). Every configuration runs `--runs` times (3 at full scale) and is
+reported as min / median / max. Results go to benchmarks/results/ as JSON and a Markdown
+table. The exit status is non-zero only when the product is broken (lost deliveries or
+error acks), never because of a timing: timings are reported, not asserted.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import loadgen  # noqa: E402
+from tests.servers import RedisServer, ServerProcess, moderator_token  # noqa: E402
+
+SERVER_CORE, LOAD_CORE = "0", 1
+# The per-person and per-address limits protect a real event; a load generator is one
+# address posting for a thousand people, so the benchmark lifts them.
+NO_LIMITS = {
+    "RATE_LIMIT_POST": "1000000/minute",
+    "RATE_LIMIT_VOTE": "1000000/minute",
+    "RATE_LIMIT_LIVE_PER_ADDRESS": "100000000/minute",
+    "RATE_LIMIT_JOIN_PER_ADDRESS": "100000000/minute",
+    "RATE_LIMIT_SIGN_IN_PER_ADDRESS": "1000000/minute",
+}
+
+
+# --- targets ---------------------------------------------------------------------------
+
+
+class Target:
+    def __init__(self, kind: str, tmp: Path, env: dict | None = None, rooms: int = 100):
+        self.kind = kind
+        instance = tmp / f"{kind}-{time.monotonic_ns()}"
+        instance.mkdir()
+        pin = ("taskset", "-c", SERVER_CORE) if _can_pin() else ()
+        extra = {**NO_LIMITS, "BASELINE_ROOMS": str(rooms), **(env or {})}
+        script = "wsgi.py" if kind == "product" else "benchmarks/baseline_server.py"
+        self.server = ServerProcess(instance, extra, script=script, prefix=pin)
+        self.rooms = rooms
+
+    def __enter__(self):
+        if self.kind == "product":
+            self.server.prepare()
+        self.server.start()
+        self.base = self.server.base
+        self.token = moderator_token(self.base) if self.kind == "product" else "baseline-moderator"
+        return self
+
+    def __exit__(self, *exc):
+        self.server.stop()
+
+    @property
+    def pid(self) -> int:
+        return self.server.process.pid
+
+    def session(self, rooms: int) -> tuple[str, list[int]]:
+        body = {
+            "title": "Benchmark",
+            "starts_at": "2030-01-01T10:00:00+01:00",
+            "ends_at": "2030-01-01T12:00:00+01:00",
+            "rooms": [{"name": f"Sala {n + 1}"} for n in range(rooms)],
+        }
+        response = requests.post(
+            f"{self.base}/api/v1/sessions", json=body, headers={"Authorization": f"Bearer {self.token}"}
+        )
+        assert response.status_code == 201, response.text
+        created = response.json()
+        return created["slug"], [r["id"] for r in created["rooms"]][:rooms]
+
+
+def _can_pin() -> bool:
+    return (
+        os.cpu_count()
+        and os.cpu_count() >= 2
+        and subprocess.run(["which", "taskset"], capture_output=True).returncode == 0
+    )
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_kb(pid: int) -> int:
+    match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(match.group(1))
+
+
+# --- scenarios -------------------------------------------------------------------------
+
+
+async def _fanout(target: Target, n: int, rooms: int, m: int, rate: float, posts: int) -> dict:
+    slug, room_ids = target.session(rooms)
+    stats = loadgen.Stats()
+    population = await loadgen.populate(target.base, slug, room_ids, n, m, target.token, stats.on_new)
+    try:
+        await loadgen.post_load(population, stats, rate, posts)
+    finally:
+        await loadgen.close(population)
+    return stats.summary()
+
+
+def p1_fanout(target: Target, scale: dict) -> dict:
+    """P1: many people, many rooms, a steady post rate; latency at every peer."""
+    return asyncio.run(_fanout(target, scale["n"], scale["rooms"], 3, scale["rate"], scale["posts"]))
+
+
+def p2_burst(target: Target, scale: dict) -> dict:
+    """P2: raise the post rate until p99 ack exceeds 250 ms; the last rate that held."""
+    sustained, steps = 0.0, []
+    for rate in scale["burst_rates"]:
+        result = asyncio.run(
+            _fanout(
+                target, scale["burst_n"], scale["burst_rooms"], 1, rate, int(rate * scale["burst_seconds"])
+            )
+        )
+        steps.append(
+            {"rate": rate, **{k: result[k] for k in ("ack_p99_ms", "throughput_posts_s", "lost", "errors")}}
+        )
+        if result["ack_p99_ms"] is None or result["ack_p99_ms"] > 250 or result["errors"] or result["lost"]:
+            break
+        sustained = result["throughput_posts_s"]
+    return {
+        "sustained_posts_s": sustained,
+        "steps": steps,
+        "lost": sum(s["lost"] for s in steps),
+        "errors": sum(s["errors"] for s in steps),
+    }
+
+
+def p5_memory(target: Target, scale: dict) -> dict:
+    """P5: resident memory per connected, joined participant."""
+
+    async def go():
+        slug, room_ids = target.session(scale["rooms"])
+        warm = await loadgen.populate(target.base, slug, room_ids, 10, 0, target.token, lambda rec: None)
+        before = _rss_kb(target.pid)
+        crowd = await loadgen.populate(
+            target.base, slug, room_ids, scale["n"], 0, target.token, lambda rec: None
+        )
+        after = _rss_kb(target.pid)
+        await loadgen.close(crowd)
+        await loadgen.close(warm)
+        return {
+            "rss_before_kb": before,
+            "rss_after_kb": after,
+            "kb_per_participant": round((after - before) / scale["n"], 1),
+            "lost": 0,
+            "errors": 0,
+        }
+
+    return asyncio.run(go())
+
+
+def p6_cost_per_delivery(target: Target, scale: dict) -> dict:
+    """P6: server CPU seconds per delivered rec:new, rooms of 5 vs rooms of 100."""
+    out = {"lost": 0, "errors": 0}
+    for size in (5, 100):
+        rooms = max(1, scale["p6_people"] // size)
+        posts = scale["p6_deliveries"] // size
+
+        async def go(rooms=rooms, size=size, posts=posts):
+            slug, room_ids = target.session(rooms)
+            stats = loadgen.Stats()
+            population = await loadgen.populate(
+                target.base, slug, room_ids, rooms * size, 0, target.token, stats.on_new
+            )
+            cpu0 = _cpu_seconds(target.pid)
+            await loadgen.post_load(population, stats, scale["p6_rate"], posts)
+            cpu = _cpu_seconds(target.pid) - cpu0
+            await loadgen.close(population)
+            return stats.summary(), cpu
+
+        summary, cpu = asyncio.run(go())
+        out[f"room_{size}_us_per_delivery"] = round(cpu / max(1, summary["deliveries_received"]) * 1e6, 1)
+        out[f"room_{size}_ms_per_post"] = round(cpu / max(1, summary["posts_acked"]) * 1e3, 2)
+        out["lost"] += summary["lost"]
+        out["errors"] += summary["errors"]
+    return out
+
+
+def p3_growth(target: Target, scale: dict) -> dict:
+    """P3 (product only): ack with many stored posts, the console snapshot of a big session,
+    publishing a long note."""
+    seeded = _seed(target, scale)
+    stats = {}
+    small = dict(n=50, rooms=10, m=1, rate=10, posts=scale["p3_posts"])
+
+    async def ack_p50(slug, room_ids):
+        s = loadgen.Stats()
+        population = await loadgen.populate(
+            target.base, slug, room_ids, small["n"], small["m"], target.token, s.on_new
+        )
+        await loadgen.post_load(population, s, small["rate"], small["posts"])
+        await loadgen.close(population)
+        return s.summary()
+
+    empty = asyncio.run(ack_p50(*target.session(10)))
+    full = asyncio.run(ack_p50(seeded["growth_slug"], seeded["growth_rooms"]))
+    stats["ack_p50_empty_ms"], stats["ack_p50_20k_ms"] = empty["ack_p50_ms"], full["ack_p50_ms"]
+    moderator = socketio.Client(reconnection=False)
+    moderator.connect(target.base, auth={"token": target.token}, transports=["websocket"], wait_timeout=10)
+    try:
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            ack = moderator.call("session:watch", {"slug": seeded["snapshot_slug"]}, timeout=60)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert ack["ok"] and len(ack["recommendations"]) == scale["p3_snapshot"]
+        stats["watch_snapshot_ms"] = round(statistics.median(times), 1)
+        t0 = time.perf_counter()
+        ack = moderator.call("note:publish", {"slug": seeded["publish_slug"]}, timeout=60)
+        stats["publish_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        assert ack["ok"], ack
+    finally:
+        moderator.disconnect()
+    stats["lost"] = empty["lost"] + full["lost"]
+    stats["errors"] = empty["errors"] + full["errors"]
+    return stats
+
+
+def _seed(target: Target, scale: dict) -> dict:
+    """Fill the product's database directly (as a long event would): one session with
+    `p3_stored` posts, one with `p3_snapshot`, one with a note of `p3_items` items."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/seed.py",
+            str(scale["p3_stored"]),
+            str(scale["p3_snapshot"]),
+            str(scale["p3_items"]),
+        ],
+        cwd=ROOT,
+        env=target.server.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def p4_pages(target: Target, scale: dict) -> dict:
+    """P4: pages under 50 concurrent connections (wrk)."""
+    if target.kind == "product":
+        slug, _ = target.session(4)
+        moderator = socketio.Client(reconnection=False)
+        moderator.connect(
+            target.base, auth={"token": target.token}, transports=["websocket"], wait_timeout=10
+        )
+        moderator.call(
+            "note:merge",
+            {"slug": slug, "recommendation_ids": [], "text": "Punkt notatki", "section": "A"},
+            timeout=10,
+        )
+        moderator.call("note:publish", {"slug": slug}, timeout=10)
+        moderator.disconnect()
+        urls = {"panel": f"/s/{slug}", "note": f"/s/{slug}/note"}
+    else:
+        urls = {"hello": "/hello"}
+    out = {"lost": 0, "errors": 0}
+    for name, path in urls.items():
+        out[name] = _wrk(target.base + path, scale["wrk_seconds"])
+    return out
+
+
+def _wrk(url: str, seconds: int) -> dict:
+    pin = ["taskset", "-c", str(LOAD_CORE)] if _can_pin() else []
+    result = subprocess.run(
+        [*pin, "wrk", "-t1", "-c50", f"-d{seconds}s", "--latency", url], capture_output=True, text=True
+    )
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", result.stdout)
+    factor = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    return {
+        "rps": rps,
+        "p99_ms": round(float(p99.group(1)) * factor, 2),
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+    }
+
+
+# --- running and reporting --------------------------------------------------------------
+
+SCALES = {
+    "ci": dict(
+        n=100,
+        rooms=10,
+        rate=20,
+        posts=100,
+        burst_n=60,
+        burst_rooms=6,
+        burst_rates=[25, 50, 100],
+        burst_seconds=2,
+        wrk_seconds=2,
+        p6_people=100,
+        p6_deliveries=1000,
+        p6_rate=40,
+        p3_stored=2000,
+        p3_snapshot=500,
+        p3_items=50,
+        p3_posts=40,
+    ),
+    "full": dict(
+        n=1000,
+        rooms=100,
+        rate=45,
+        posts=900,
+        burst_n=200,
+        burst_rooms=20,
+        burst_rates=[25, 50, 100, 150, 200, 300, 400, 600],
+        burst_seconds=4,
+        wrk_seconds=10,
+        p6_people=200,
+        p6_deliveries=4000,
+        p6_rate=40,
+        p3_stored=20000,
+        p3_snapshot=5000,
+        p3_items=500,
+        p3_posts=100,
+    ),
+}
+SCENARIOS = {
+    "P1": p1_fanout,
+    "P2": p2_burst,
+    "P3": p3_growth,
+    "P4": p4_pages,
+    "P5": p5_memory,
+    "P6": p6_cost_per_delivery,
+}
+BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6"}
+
+
+def run_all(args) -> dict:
+    scale = SCALES["full" if args.full else "ci"]
+    runs = args.runs or (3 if args.full else 1)
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for name in args.scenarios:
+            for kind in ("product", "baseline") if name in BASELINE_TOO else ("product",):
+                for mode in args.modes:
+                    for queue in args.queues:
+                        label = f"{name} {kind} {mode}" + (" +redis" if queue else "")
+                        samples = []
+                        for _ in range(runs):
+                            env = {"ASYNC_MODE": mode}
+                            redis = None
+                            if queue:
+                                redis = RedisServer(tmp).start()
+                                env |= {
+                                    "MESSAGE_QUEUE_URL": redis.url,
+                                    "MESSAGE_QUEUE_CHANNEL": f"bench-{redis.port}",
+                                }
+                            try:
+                                with Target(kind, tmp, env) as target:
+                                    samples.append(SCENARIOS[name](target, scale))
+                            finally:
+                                if redis:
+                                    redis.stop()
+                        results[label] = samples
+                        print(f"{label}: {json.dumps(samples[-1])[:300]}", flush=True)
+    return {"scale": "full" if args.full else "ci", "runs": runs, "machine": _machine(), "results": results}
+
+
+def _machine() -> dict:
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu.group(1) if cpu else "?",
+        "python": sys.version.split()[0],
+        "pinned": bool(_can_pin()),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description="Hybrid Sessions benchmarks (product vs bare Flask-SocketIO)"
+    )
+    parser.add_argument("--full", action="store_true", help="the full scale (default: the small CI scale)")
+    parser.add_argument("--runs", type=int, help="runs per configuration (default 3 full, 1 CI)")
+    parser.add_argument("--scenarios", nargs="+", default=None, choices=sorted(SCENARIOS))
+    parser.add_argument(
+        "--modes", nargs="+", default=["eventlet"], choices=["eventlet", "gevent", "threading"]
+    )
+    parser.add_argument(
+        "--queue",
+        dest="queues",
+        action="store_const",
+        const=[False, True],
+        default=[False],
+        help="also run every configuration with a Redis message queue (P7)",
+    )
+    args = parser.parse_args()
+    args.scenarios = args.scenarios or (sorted(SCENARIOS) if args.full else ["P1", "P5", "P6"])
+    if _can_pin():
+        os.sched_setaffinity(0, {LOAD_CORE})
+    report = run_all(args)
+    from benchmarks.report import write_report
+
+    table, broken = write_report(report, ROOT / "benchmarks" / "results")
+    print(table)
+    if broken:
+        print(f"BROKEN: {broken}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
