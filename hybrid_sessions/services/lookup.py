@@ -1,4 +1,6 @@
-"""Finding a row by an id that came from a client."""
+"""Finding a row by an id that came from a client; keeping rows loaded across a commit."""
+
+from contextlib import contextmanager
 
 from ..extensions import db
 from .errors import NotFound
@@ -14,3 +16,16 @@ def by_id(model, value: object, message: str):
     if row is None:
         raise NotFound(message)
     return row
+
+
+@contextmanager
+def keep_loaded():
+    """Commit without expiring what the session holds: for a row just written, whose
+    values are all known, reloading it to build the answer would be a wasted query."""
+    session = db.session()
+    previous = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = previous

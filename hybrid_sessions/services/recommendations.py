@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant, Recommendation, Vote
 from .errors import Forbidden, Invalid, NotFound
-from .lookup import by_id
+from .lookup import by_id, keep_loaded
 from .text import clean_text
 
 
@@ -48,13 +48,20 @@ def post_recommendation(
     that is what makes a retry after a lost ack safe.
     """
     client_id = normalise_client_id(client_id)
-    existing = _by_client_id(participant.id, client_id)
-    if existing is not None:
-        return existing, False
-    if room.panel_id != participant.panel_id:
-        raise Forbidden("this room belongs to another session")
-    _require_in_room(participant, room.id)
-    text = clean_text(text, "text", max_len=Recommendation.MAX_TEXT)
+    try:
+        if room.panel_id != participant.panel_id:
+            raise Forbidden("this room belongs to another session")
+        _require_in_room(participant, room.id)
+        text = clean_text(text, "text", max_len=Recommendation.MAX_TEXT)
+    except (Forbidden, Invalid):
+        # A retry of a post that was saved gets it back even if its author has moved
+        # rooms since; only a post that was never saved is refused.
+        existing = _by_client_id(participant.id, client_id)
+        if existing is not None:
+            return existing, False
+        raise
+    # No look-up first: the unique (author, client_id) index answers "is this a retry?"
+    # on the rare retry, instead of a SELECT on every post.
     rec = Recommendation(
         panel_id=room.panel_id,
         room_id=room.id,
@@ -65,15 +72,15 @@ def post_recommendation(
     )
     db.session.add(rec)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
-        # The same retry raced us to the insert: the unique (author, client_id) kept
-        # the first, which is the one to answer with.
         db.session.rollback()
         existing = _by_client_id(participant.id, client_id)
         if existing is None:
             raise
         return existing, False
+    with keep_loaded():
+        db.session.commit()
     return rec, True
 
 

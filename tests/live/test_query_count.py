@@ -1,0 +1,60 @@
+"""The cost of a post does not grow with the room: the same few statements per rec:post
+whether the room has 2 people or 60, and 0 or 300 posts already."""
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from hybrid_sessions.extensions import db
+
+
+@pytest.fixture
+def count_statements(app):
+    counted = []
+
+    def listener(conn, cursor, statement, *args):
+        counted.append(statement.split()[0].upper())
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    yield counted
+    sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+def _statements_for_one_post(make, sock, count_statements, people: int, existing: int) -> list[str]:
+    moderator = make.moderator(f"m{people}@example.org")
+    slug, (room, _) = make.panel(moderator, slug=f"sala-{people}")
+    tokens = [make.participant(slug, room, f"Osoba {n}") for n in range(people)]
+    for n in range(existing):
+        make.post(tokens[n % people][0], room, f"wcześniejszy {n}")
+    clients = [sock(token) for _, token in tokens]
+    for client in clients:
+        assert client.emit("room:join", {"room_id": room}, callback=True)["ok"]
+    count_statements.clear()
+    ack = clients[0].emit("rec:post", {"room_id": room, "client_id": str(uuid.uuid4()), "text": "pomiar"}, callback=True)
+    assert ack["ok"]
+    return list(count_statements)
+
+
+def test_a_post_costs_the_same_statements_in_a_small_and_a_big_room(make, sock, count_statements):
+    small = _statements_for_one_post(make, sock, count_statements, people=2, existing=0)
+    big = _statements_for_one_post(make, sock, count_statements, people=60, existing=300)
+    assert small == big
+    # Room, participant, the sequence bump, the insert: nothing per reader, no re-read.
+    assert [s for s in small if s in ("SELECT", "INSERT", "UPDATE", "DELETE")] == ["SELECT", "SELECT", "UPDATE", "INSERT"]
+
+
+def test_a_retry_after_moving_rooms_still_gets_the_saved_post_back(scenario, sock):
+    s = scenario
+    ewa = sock(s["ewa"][1])
+    ewa.emit("room:join", {"room_id": s["room_a"]}, callback=True)
+    client_id = str(uuid.uuid4())
+    first = ewa.emit("rec:post", {"room_id": s["room_a"], "client_id": client_id, "text": "Zapisane"}, callback=True)
+    assert ewa.emit("room:join", {"room_id": s["room_b"]}, callback=True)["ok"]
+    again = ewa.emit("rec:post", {"room_id": s["room_a"], "client_id": client_id, "text": "Zapisane"}, callback=True)
+    assert again["ok"] and again["duplicate"] and again["recommendation"]["id"] == first["recommendation"]["id"]
+    # A new post into the old room is refused, as before.
+    refused = ewa.emit("rec:post", {"room_id": s["room_a"], "client_id": str(uuid.uuid4()), "text": "Nowe"}, callback=True)
+    assert refused["error"]["code"] == "forbidden"
