@@ -16,6 +16,20 @@ if (os.environ.get("ASYNC_MODE") or "eventlet") == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+
+    import socket
+
+    _listen = eventlet.listen
+
+    def _listen_without_nagle(*args, **kwargs):
+        # An event and its ack are small frames written back to back; with Nagle's
+        # algorithm the second waits for the client's delayed ACK, about 40 ms, on
+        # every post. Accepted sockets inherit TCP_NODELAY from the listener.
+        listener = _listen(*args, **kwargs)
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return listener
+
+    eventlet.listen = _listen_without_nagle
 elif os.environ.get("ASYNC_MODE") == "gevent":
     from gevent import monkey
 

@@ -10,6 +10,18 @@ if (os.environ.get("ASYNC_MODE") or "eventlet") == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+
+    import socket
+
+    _listen = eventlet.listen
+
+    def _listen_without_nagle(*args, **kwargs):
+        # The same server tuning as the product's wsgi.py, so both are compared alike.
+        listener = _listen(*args, **kwargs)
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return listener
+
+    eventlet.listen = _listen_without_nagle
 elif os.environ.get("ASYNC_MODE") == "gevent":
     from gevent import monkey
 

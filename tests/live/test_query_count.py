@@ -33,7 +33,9 @@ def _statements_for_one_post(make, sock, count_statements, people: int, existing
     for client in clients:
         assert client.emit("room:join", {"room_id": room}, callback=True)["ok"]
     count_statements.clear()
-    ack = clients[0].emit("rec:post", {"room_id": room, "client_id": str(uuid.uuid4()), "text": "pomiar"}, callback=True)
+    ack = clients[0].emit(
+        "rec:post", {"room_id": room, "client_id": str(uuid.uuid4()), "text": "pomiar"}, callback=True
+    )
     assert ack["ok"]
     return list(count_statements)
 
@@ -43,7 +45,12 @@ def test_a_post_costs_the_same_statements_in_a_small_and_a_big_room(make, sock, 
     big = _statements_for_one_post(make, sock, count_statements, people=60, existing=300)
     assert small == big
     # Room, participant, the sequence bump, the insert: nothing per reader, no re-read.
-    assert [s for s in small if s in ("SELECT", "INSERT", "UPDATE", "DELETE")] == ["SELECT", "SELECT", "UPDATE", "INSERT"]
+    assert [s for s in small if s in ("SELECT", "INSERT", "UPDATE", "DELETE")] == [
+        "SELECT",
+        "SELECT",
+        "UPDATE",
+        "INSERT",
+    ]
 
 
 def test_a_retry_after_moving_rooms_still_gets_the_saved_post_back(scenario, sock):
@@ -51,10 +58,18 @@ def test_a_retry_after_moving_rooms_still_gets_the_saved_post_back(scenario, soc
     ewa = sock(s["ewa"][1])
     ewa.emit("room:join", {"room_id": s["room_a"]}, callback=True)
     client_id = str(uuid.uuid4())
-    first = ewa.emit("rec:post", {"room_id": s["room_a"], "client_id": client_id, "text": "Zapisane"}, callback=True)
+    first = ewa.emit(
+        "rec:post", {"room_id": s["room_a"], "client_id": client_id, "text": "Zapisane"}, callback=True
+    )
     assert ewa.emit("room:join", {"room_id": s["room_b"]}, callback=True)["ok"]
-    again = ewa.emit("rec:post", {"room_id": s["room_a"], "client_id": client_id, "text": "Zapisane"}, callback=True)
-    assert again["ok"] and again["duplicate"] and again["recommendation"]["id"] == first["recommendation"]["id"]
+    again = ewa.emit(
+        "rec:post", {"room_id": s["room_a"], "client_id": client_id, "text": "Zapisane"}, callback=True
+    )
+    assert (
+        again["ok"] and again["duplicate"] and again["recommendation"]["id"] == first["recommendation"]["id"]
+    )
     # A new post into the old room is refused, as before.
-    refused = ewa.emit("rec:post", {"room_id": s["room_a"], "client_id": str(uuid.uuid4()), "text": "Nowe"}, callback=True)
+    refused = ewa.emit(
+        "rec:post", {"room_id": s["room_a"], "client_id": str(uuid.uuid4()), "text": "Nowe"}, callback=True
+    )
     assert refused["error"]["code"] == "forbidden"
