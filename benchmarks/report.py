@@ -113,6 +113,13 @@ def write_report(report: dict, out_dir: Path) -> tuple[str, list[str]]:
             <= 0.25
         ),
     )
+    row(
+        "P6",
+        "CPU µs per extra recipient (marginal)",
+        "marginal_us_per_recipient",
+        "(reported: flat = no cliff)",
+        lambda p, b, r: True,
+    )
     for label in results:
         if " eventlet" not in label or "+redis" in label:
             rows.append(

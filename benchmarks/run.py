@@ -193,9 +193,13 @@ def p6_cost_per_delivery(target: Target, scale: dict) -> dict:
 
         summary, cpu = asyncio.run(go())
         out[f"room_{size}_us_per_delivery"] = round(cpu / max(1, summary["deliveries_received"]) * 1e6, 1)
-        out[f"room_{size}_ms_per_post"] = round(cpu / max(1, summary["posts_acked"]) * 1e3, 2)
+        out[f"room_{size}_ms_per_post"] = round(cpu / max(1, summary["posts_acked"]) * 1e3, 3)
         out["lost"] += summary["lost"]
         out["errors"] += summary["errors"]
+    # What one more person in a room costs: the growth of a post's cost per extra recipient.
+    out["marginal_us_per_recipient"] = round(
+        (out["room_100_ms_per_post"] - out["room_5_ms_per_post"]) / 95 * 1000, 1
+    )
     return out
 
 
