@@ -59,7 +59,7 @@ class SessionBody(Schema):
     join_info: Str = ""
     moderator: PersonBody | None = None
     guests: Annotated[list[PersonBody], Field(max_length=20)] = []
-    rooms: Annotated[list[RoomBody], Field(min_length=1, max_length=50)]
+    rooms: Annotated[list[RoomBody], Field(min_length=1, max_length=200)]
     co_moderators: Annotated[list[ShortStr], Field(max_length=20)] = []
 
     def to_input(self, default_timezone: str = "Europe/Warsaw") -> PanelInput:

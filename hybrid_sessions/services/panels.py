@@ -16,7 +16,8 @@ from .errors import Conflict, Forbidden, Invalid, NotFound
 from .text import clean_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_ROOMS = 50
+# A 1,000-person session in 100 rooms is the product's design point; 200 leaves room.
+MAX_ROOMS = 200
 MAX_GUESTS = 20
 # Letters that NFKD does not split into a base letter and a mark.
 _TRANSLIT = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d"})

@@ -86,7 +86,7 @@ class SessionForm(FlaskForm):
     join_info = TextAreaField("join_info", validators=[Optional(), Length(max=5000)])
     host = FormField(PersonForm)
     guests = FieldList(FormField(PersonForm), min_entries=2, max_entries=20)
-    rooms = FieldList(FormField(RoomForm), min_entries=4, max_entries=50)
+    rooms = FieldList(FormField(RoomForm), min_entries=4, max_entries=200)
     co_moderators = StringField("co_moderators", validators=[Optional(), Length(max=2000)])
 
     def validate_end(self, field):

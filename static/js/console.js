@@ -97,7 +97,7 @@
       meta.append(
         el("button", {
           type: "button",
-          className: "icon-button danger",
+          className: "erase",
           title: S.erase_title,
           onclick: async (e) => {
             e.stopPropagation();

@@ -242,3 +242,15 @@ def test_the_note_is_404_until_published_then_versioned(app, client, scenario, m
 def test_numbers_beyond_the_id_columns_are_not_found_not_errors(client, scenario, path):
     response = client.get(path.format(slug=scenario["slug"]))
     assert response.status_code in (302, 404)
+
+
+def test_a_session_of_a_thousand_people_can_have_a_hundred_rooms(client, token):
+    rooms = [{"name": f"Sala {n}", "capacity": 10} for n in range(100)]
+    response = client.post("/api/v1/sessions", json={**SESSION, "rooms": rooms}, headers=_auth(token))
+    assert response.status_code == 201 and len(response.get_json()["rooms"]) == 100
+    too_many = [{"name": f"Sala {n}"} for n in range(201)]
+    _error(
+        client.post("/api/v1/sessions", json={**SESSION, "rooms": too_many}, headers=_auth(token)),
+        400,
+        "invalid",
+    )
