@@ -71,7 +71,7 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         moderator = db.session.scalar(sa.select(Moderator).where(Moderator.email == "anna@example.org"))
-        growth, growth_rooms = session_with_posts(moderator, "Wzrost", stored)
+        growth, growth_rooms = session_with_posts(moderator, "Historia", stored, rooms=100, people=1000)
         big, _ = session_with_posts(moderator, "Migawka", snapshot)
         long_note, _ = session_with_posts(moderator, "Długa notatka", items)
         note = notes.get_note(long_note)
