@@ -23,7 +23,7 @@ import socketio
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import PostgresDatabase, RedisServer, ServerProcess, create_session, join, moderator_token  # noqa: E402
+from tests.servers import Cluster, PostgresDatabase, ServerProcess, create_session, join, moderator_token  # noqa: E402
 
 
 def percentile(values, q):
@@ -111,28 +111,10 @@ def main() -> None:
                 rows["1 process, PostgreSQL"] = measure([single.base], args.peers, args.posts, args.rate)
             finally:
                 single.stop()
-        redis = RedisServer(tmp).start()
-        with PostgresDatabase() as database:
-            env = {
-                "DATABASE_URL": database.url,
-                "SECRET_KEY": "bench",
-                "MESSAGE_QUEUE_URL": redis.url,
-                "MESSAGE_QUEUE_CHANNEL": f"bench-{redis.port}",
-            }
-            pair = [ServerProcess(tmp / name, env) for name in ("a", "b")]
-            for p in pair:
-                p.instance.mkdir()
-            pair[0].prepare()
-            for p in pair:
-                p.start()
-            try:
-                rows["2 processes, PostgreSQL + Redis"] = measure(
-                    [p.base for p in pair], args.peers, args.posts, args.rate
-                )
-            finally:
-                for p in pair:
-                    p.stop()
-                redis.stop()
+        with Cluster(tmp / "pair") as pair:
+            rows["2 processes, PostgreSQL + Redis"] = measure(
+                [p.base for p in pair.processes], args.peers, args.posts, args.rate
+            )
     header = (
         "| configuration | fan-out p50 ms | fan-out p99 ms | ack p50 ms | ack p99 ms | deliveries | lost |"
     )

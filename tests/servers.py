@@ -216,3 +216,38 @@ class PostgresDatabase:
         with engine.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         engine.dispose()
+
+
+class Cluster:
+    """Several `python wsgi.py` processes on one fresh PostgreSQL database and one private,
+    password-protected Redis, as docs/deploy.md describes. Use as a context manager."""
+
+    def __init__(self, tmp: Path, count: int = 2, env: dict | None = None):
+        self.tmp, self.count, self.extra = tmp, count, env or {}
+        self.redis = RedisServer(tmp)
+        self.database = PostgresDatabase()
+        self.processes: list[ServerProcess] = []
+
+    def __enter__(self) -> "Cluster":
+        self.redis.start()
+        self.database.__enter__()
+        env = {
+            "DATABASE_URL": self.database.url,
+            "SECRET_KEY": "shared-secret-for-tests",
+            "MESSAGE_QUEUE_URL": self.redis.url,
+            "MESSAGE_QUEUE_CHANNEL": f"hs-test-{self.redis.port}",
+            **self.extra,
+        }
+        self.processes = [ServerProcess(self.tmp / f"process-{n}", env) for n in range(self.count)]
+        for process in self.processes:
+            process.instance.mkdir()
+        self.processes[0].prepare()  # one `flask db upgrade`, as an operator runs it once
+        for process in self.processes:
+            process.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for process in self.processes:
+            process.stop()
+        self.database.__exit__(*exc)
+        self.redis.stop()

@@ -5,7 +5,8 @@ import re
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MODERATORS, create_session
+from tests.e2e.conftest import create_session
+from tests.e2e.helpers import join_in_browser, post_in_browser, sign_in
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},
@@ -44,30 +45,6 @@ def _create_session(base: str) -> dict:
     )
 
 
-def _join(page, base, slug, name, room_id, attendance="remote"):
-    page.goto(f"{base}/s/{slug}/join")
-    page.fill("#display_name", name)
-    page.check(f"input[name=attendance][value={attendance}]")
-    page.check(f"input[name=room_id][value='{room_id}']")
-    page.click("main button[type=submit]")
-    expect(page).to_have_url(re.compile(f"/s/{slug}/rooms/{room_id}$"))
-    expect(page.locator("#status")).to_have_attribute("data-state", "connected")
-
-
-def _post(page, text):
-    page.fill("#rec-text", text)
-    page.click("#post-button")
-    expect(page.locator(".rec.mine", has_text=text).locator(".badge.ok")).to_be_visible()
-
-
-def _sign_in(page, base, email):
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", MODERATORS[email])
-    page.click("main button[type=submit]")
-    expect(page).to_have_url(f"{base}/")
-
-
 def test_the_whole_core_loop(server, contexts, shots):
     base = server["base"]
     session = _create_session(base)
@@ -84,22 +61,22 @@ def test_the_whole_core_loop(server, contexts, shots):
 
     # Two moderators, in two consoles.
     moderator = contexts(locale="en-GB", viewport={"width": 1440, "height": 1000}).new_page()
-    _sign_in(moderator, base, "anna@example.org")
+    sign_in(moderator, base, "anna@example.org")
     moderator.goto(f"{base}/s/{slug}/moderate")
     expect(moderator.locator("#status")).to_have_attribute("data-state", "connected")
     second = contexts(locale="pl-PL", viewport={"width": 1280, "height": 900}).new_page()
-    _sign_in(second, base, "piotr@example.org")
+    sign_in(second, base, "piotr@example.org")
     second.goto(f"{base}/s/{slug}/moderate")
     expect(second.locator("#status")).to_have_attribute("data-state", "connected")
 
     # Participant A on a phone, in the room; participant B on a laptop, remote; same room.
     a = contexts(locale="pl-PL", **PHONE).new_page()
     b = contexts(locale="pl-PL", viewport={"width": 1280, "height": 900}).new_page()
-    _join(a, base, slug, "Ewa", room1, "in_room")
-    _join(b, base, slug, "Jan", room1, "remote")
+    join_in_browser(a, base, slug, "Ewa", room1, "in_room")
+    join_in_browser(b, base, slug, "Jan", room1, "remote")
 
     # A's post appears on B's page without a reload, and in both consoles.
-    _post(a, "Elastyczne godziny otwarcia, także wieczorami")
+    post_in_browser(a, "Elastyczne godziny otwarcia, także wieczorami")
     expect(b.locator("#recs")).to_contain_text("Elastyczne godziny otwarcia, także wieczorami")
     expect(moderator.locator(f".column[data-room-id='{room1}']")).to_contain_text(
         "Elastyczne godziny otwarcia"
@@ -113,7 +90,7 @@ def test_the_whole_core_loop(server, contexts, shots):
     )
 
     # User text stays text: a hostile post is shown literally and runs nothing.
-    _post(a, HOSTILE)
+    post_in_browser(a, HOSTILE)
     expect(b.locator("#recs")).to_contain_text(HOSTILE)
     expect(moderator.locator("#columns")).to_contain_text(HOSTILE)
     assert b.evaluate("window.__xss") is None and moderator.evaluate("window.__xss") is None
@@ -123,7 +100,7 @@ def test_the_whole_core_loop(server, contexts, shots):
     b.click("main button[type=submit]")
     expect(b).to_have_url(re.compile(f"/rooms/{room2}$"))
     expect(b.locator("#status")).to_have_attribute("data-state", "connected")
-    _post(b, "Otwarte do późna i w weekendy")
+    post_in_browser(b, "Otwarte do późna i w weekendy")
     a.screenshot(path=str(shots / "room-phone-360.png"), full_page=True)
 
     # The moderator merges the two posts from two rooms into one item, in a new section.
@@ -188,4 +165,4 @@ def test_a_full_room_says_so_and_the_panel_page_is_comfortable_on_a_phone(server
     # Nothing on the page is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(shots / "join-phone-360.png"), full_page=True)
-    _join(page, base, session["slug"], "Druga", free)
+    join_in_browser(page, base, session["slug"], "Druga", free)

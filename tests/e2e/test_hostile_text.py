@@ -8,7 +8,7 @@ import requests
 import socketio
 from playwright.sync_api import expect
 
-from tests.e2e.test_core_loop import _join, _sign_in
+from tests.e2e.helpers import join_in_browser, sign_in
 from tests.servers import create_session, moderator_token
 
 HOSTILE = [
@@ -32,7 +32,7 @@ def test_hostile_text_is_shown_literally_and_runs_nothing(server, contexts):
 
     reader = contexts(locale="pl-PL").new_page()
     reader.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _join(reader, base, slug, '<b onmouseover="x()">Czytelnik</b>', room)
+    join_in_browser(reader, base, slug, '<b onmouseover="x()">Czytelnik</b>', room)
 
     ids = []
     # Two writers: one person's six posts in a row would meet the posting rate limit.
@@ -59,7 +59,7 @@ def test_hostile_text_is_shown_literally_and_runs_nothing(server, contexts):
     moderator.on(
         "dialog", lambda d: (dialogs.append(d.message), d.dismiss()) if d.type != "confirm" else d.accept()
     )
-    _sign_in(moderator, base, "anna@example.org")
+    sign_in(moderator, base, "anna@example.org")
     moderator.goto(f"{base}/s/{slug}/moderate")
     expect(moderator.locator("#status")).to_have_attribute("data-state", "connected")
     for text in HOSTILE:

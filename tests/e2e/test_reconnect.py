@@ -7,6 +7,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import create_session, moderator_token
+from tests.e2e.helpers import join_in_browser
 
 
 def test_a_post_typed_offline_is_sent_once_when_the_connection_returns(server, contexts):
@@ -16,11 +17,7 @@ def test_a_post_typed_offline_is_sent_once_when_the_connection_returns(server, c
     slug, room = session["slug"], session["rooms"][0]["id"]
     context = contexts(locale="en-GB", viewport={"width": 360, "height": 740})
     page = context.new_page()
-    page.goto(f"{base}/s/{slug}/join")
-    page.fill("#display_name", "Ola")
-    page.check("input[name=attendance][value=in_room]")
-    page.check(f"input[name=room_id][value='{room}']")
-    page.click("main button[type=submit]")
+    join_in_browser(page, base, slug, "Ola", room, "in_room")
     status = page.locator("#status")
     expect(status).to_have_attribute("data-state", "connected")
 
@@ -51,12 +48,7 @@ def test_a_page_back_online_shows_what_happened_meanwhile(server, contexts):
     slug, room = session["slug"], session["rooms"][0]["id"]
     context = contexts(locale="en-GB", viewport={"width": 360, "height": 740})
     page = context.new_page()
-    page.goto(f"{base}/s/{slug}/join")
-    page.fill("#display_name", "Ola")
-    page.check("input[name=attendance][value=remote]")
-    page.check(f"input[name=room_id][value='{room}']")
-    page.click("main button[type=submit]")
-    expect(page.locator("#status")).to_have_attribute("data-state", "connected")
+    join_in_browser(page, base, slug, "Ola", room, "remote")
     page.fill("#rec-text", "Wpis Oli")
     page.click("#post-button")
     expect(page.locator(".rec.mine .badge.ok")).to_be_visible()
@@ -122,12 +114,7 @@ def test_a_post_survives_a_reload_while_offline_and_arrives_once(server, context
     slug, room = session["slug"], session["rooms"][0]["id"]
     context = contexts(locale="en-GB", viewport={"width": 360, "height": 740})
     page = context.new_page()
-    page.goto(f"{base}/s/{slug}/join")
-    page.fill("#display_name", "Ola")
-    page.check("input[name=attendance][value=in_room]")
-    page.check(f"input[name=room_id][value='{room}']")
-    page.click("main button[type=submit]")
-    expect(page.locator("#status")).to_have_attribute("data-state", "connected")
+    join_in_browser(page, base, slug, "Ola", room, "in_room")
     # The page is cached for offline use once its service worker says so.
     expect(page.locator("html")).to_have_attribute("data-offline-ready", "1")
 

@@ -7,33 +7,15 @@ import pytest
 import requests
 import socketio
 
-from tests.servers import PostgresDatabase, RedisServer, ServerProcess, create_session, join, moderator_token
+from tests.servers import Cluster, create_session, join, moderator_token
 
 
 @pytest.fixture
 def cluster(tmp_path):
     """Processes A and B on one PostgreSQL database and one password-protected Redis."""
-    redis = RedisServer(tmp_path).start()
-    with PostgresDatabase() as database:
-        env = {
-            "DATABASE_URL": database.url,
-            "SECRET_KEY": "shared-secret-for-tests",
-            "MESSAGE_QUEUE_URL": redis.url,
-            "MESSAGE_QUEUE_CHANNEL": f"hs-test-{redis.port}",
-        }
-        a = ServerProcess(tmp_path / "a", env)
-        b = ServerProcess(tmp_path / "b", env)
-        for process in (a, b):
-            process.instance.mkdir()
-        a.prepare()
-        a.start()
-        b.start()
-        try:
-            yield {"a": a, "b": b, "redis": redis}
-        finally:
-            a.stop()
-            b.stop()
-            redis.stop()
+    with Cluster(tmp_path) as running:
+        a, b = running.processes
+        yield {"a": a, "b": b, "redis": running.redis}
 
 
 class Client:

@@ -13,9 +13,7 @@ from playwright.sync_api import expect
 
 from tests.servers import (
     ROOT,
-    PostgresDatabase,
-    RedisServer,
-    ServerProcess,
+    Cluster,
     create_session,
     free_port,
     moderator_token,
@@ -27,21 +25,8 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 @pytest.fixture
 def behind_nginx(tmp_path):
-    redis = RedisServer(tmp_path).start()
-    with PostgresDatabase() as database:
-        env = {
-            "DATABASE_URL": database.url,
-            "SECRET_KEY": "nginx-test-secret",
-            "MESSAGE_QUEUE_URL": redis.url,
-            "MESSAGE_QUEUE_CHANNEL": f"hs-nginx-{redis.port}",
-            "PROXY_HOPS": "1",
-        }
-        processes = [ServerProcess(tmp_path / name, env) for name in ("a", "b")]
-        for p in processes:
-            p.instance.mkdir()
-        processes[0].prepare()
-        for p in processes:
-            p.start()
+    with Cluster(tmp_path, env={"PROXY_HOPS": "1"}) as running:
+        processes = running.processes
         port = free_port()
         site = (ROOT / "deploy" / "nginx-hybrid-sessions.conf").read_text()
         site = (
@@ -69,9 +54,6 @@ def behind_nginx(tmp_path):
         finally:
             nginx.terminate()
             nginx.wait(timeout=10)
-            for p in processes:
-                p.stop()
-            redis.stop()
 
 
 def test_a_browser_session_through_nginx(behind_nginx, contexts):
