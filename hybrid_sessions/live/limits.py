@@ -4,6 +4,8 @@ Per participant the key is the participant's id, which outlives sockets: reconne
 does not give anyone a fresh allowance.
 """
 
+from functools import cache
+
 from flask import current_app, request
 from limits import parse_many
 
@@ -11,8 +13,12 @@ from ..extensions import limiter
 from ..services.errors import RateLimited
 
 
+# Every socket event passes here: parse each configured limit string once, not per event.
+_parsed = cache(parse_many)
+
+
 def _hit(setting: str, *key: object) -> None:
-    for limit in parse_many(current_app.config[setting]):
+    for limit in _parsed(current_app.config[setting]):
         if not limiter.limiter.hit(limit, setting, *map(str, key)):
             raise RateLimited(f"too many requests; at most {limit}")
 

@@ -25,6 +25,7 @@ def erase_participant(panel: Panel, participant_id: object, actor: Moderator) ->
     if participant.panel_id != panel.id:
         raise NotFound("no such participant in this session")
     now = utcnow()
+    seq = next_seq(panel.id)  # one change, one number: it all commits together
     recs = list(
         db.session.scalars(
             sa.select(Recommendation)
@@ -36,7 +37,7 @@ def erase_participant(panel: Panel, participant_id: object, actor: Moderator) ->
         rec.text = ""
         rec.status = Recommendation.WITHDRAWN
         rec.erased_at = now
-        rec.seq = next_seq(panel.id)
+        rec.seq = seq
     participant.display_name = ""
     participant.erased_at = now
     # The old token stops working: nobody can post under the erased identity again.

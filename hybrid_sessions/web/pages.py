@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+from functools import cache
 from pathlib import Path
 
 import segno
@@ -222,18 +223,24 @@ _OFFLINE_ASSETS = (
 )
 
 
+@cache
+def _offline_assets_version(static_folder: str) -> str:
+    """A hash of the files the service worker caches, so a deploy with new assets
+    replaces the old cache. Computed once per process: browsers ask for /sw.js on every
+    room page load, and the files only change with a deploy (and a restart)."""
+    digest = hashlib.sha256()
+    for name in _OFFLINE_ASSETS:
+        digest.update((Path(static_folder) / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @bp.get("/sw.js")
 def service_worker():
     """The service worker that lets a room page reload offline (served at the root so
-    its scope covers every page). Its version is a hash of the files it caches, so a
-    deploy with new assets replaces the old cache."""
-    static = Path(current_app.static_folder)
-    digest = hashlib.sha256()
-    for name in _OFFLINE_ASSETS:
-        digest.update((static / name).read_bytes())
+    its scope covers every page)."""
     body = render_template(
         "sw.js",
-        version=digest.hexdigest()[:16],
+        version=_offline_assets_version(current_app.static_folder),
         assets=[url_for("static", filename=name) for name in _OFFLINE_ASSETS],
     )
     return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
