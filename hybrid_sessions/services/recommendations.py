@@ -13,8 +13,9 @@ from .text import clean_text
 
 
 def next_seq(panel_id: int) -> int:
-    """Take the session's next change number. Being an UPDATE, it is also the first
-    write of the transaction, so SQLite takes its write lock up front."""
+    """Take the session's next change number (an UPDATE of the session's counter row).
+    In a post it is the first write of the transaction, so SQLite takes its write lock
+    before the insert rather than between statements."""
     return db.session.execute(
         sa.update(Panel)
         .where(Panel.id == panel_id)
