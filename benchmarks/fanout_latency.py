@@ -96,21 +96,15 @@ def main() -> None:
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        embedded = ServerProcess(tmp / "sqlite")
-        embedded.instance.mkdir()
-        embedded.prepare().start()
-        try:
+        (tmp / "sqlite").mkdir()
+        with ServerProcess(tmp / "sqlite") as embedded:
             rows["1 process, SQLite"] = measure([embedded.base], args.peers, args.posts, args.rate)
-        finally:
-            embedded.stop()
-        with PostgresDatabase() as database:
-            single = ServerProcess(tmp / "single", {"DATABASE_URL": database.url, "SECRET_KEY": "bench"})
-            single.instance.mkdir()
-            single.prepare().start()
-            try:
-                rows["1 process, PostgreSQL"] = measure([single.base], args.peers, args.posts, args.rate)
-            finally:
-                single.stop()
+        (tmp / "single").mkdir()
+        with (
+            PostgresDatabase() as database,
+            ServerProcess(tmp / "single", {"DATABASE_URL": database.url, "SECRET_KEY": "bench"}) as single,
+        ):
+            rows["1 process, PostgreSQL"] = measure([single.base], args.peers, args.posts, args.rate)
         with Cluster(tmp / "pair") as pair:
             rows["2 processes, PostgreSQL + Redis"] = measure(
                 [p.base for p in pair.processes], args.peers, args.posts, args.rate

@@ -100,6 +100,13 @@ class ServerProcess:
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}: {self.log_path.read_text()}") from None
 
+    def __enter__(self) -> "ServerProcess":
+        """Prepared and started; stopped on exit."""
+        return self.prepare().start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
     def kill(self) -> None:
         """SIGKILL: no shutdown handler, no flush, as when the machine's OOM killer strikes."""
         self.process.send_signal(signal.SIGKILL)
@@ -229,6 +236,7 @@ class Cluster:
         self.processes: list[ServerProcess] = []
 
     def __enter__(self) -> "Cluster":
+        self.tmp.mkdir(parents=True, exist_ok=True)  # Redis's working directory, too
         self.redis.start()
         self.database.__enter__()
         env = {

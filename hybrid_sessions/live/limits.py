@@ -12,7 +12,6 @@ from limits import parse_many
 from ..extensions import limiter
 from ..services.errors import RateLimited
 
-
 # Every socket event passes here: parse each configured limit string once, not per event.
 _parsed = cache(parse_many)
 

@@ -18,15 +18,14 @@ from tests.servers import PostgresDatabase, ServerProcess, create_session, join,
 def server(tmp_path):
     """The embedded SQLite server; on PostgreSQL when the suite runs against it."""
     if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
-        with PostgresDatabase() as database:
-            process = ServerProcess(tmp_path, {"DATABASE_URL": database.url, "SECRET_KEY": "durability"})
-            process.prepare().start()
+        with (
+            PostgresDatabase() as database,
+            ServerProcess(tmp_path, {"DATABASE_URL": database.url, "SECRET_KEY": "durability"}) as process,
+        ):
             yield process
-            process.stop()
     else:
-        process = ServerProcess(tmp_path).prepare().start()
-        yield process
-        process.stop()
+        with ServerProcess(tmp_path) as process:
+            yield process
 
 
 def _client(base, token):
