@@ -47,6 +47,10 @@ class Config:
     # One Socket.IO message: a 500-character post is far below this.
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
 
+    # Anonymous visitors of the panel and note pages get a copy at most this old
+    # (hybrid_sessions/web/page_cache.py); 0 turns the copies off.
+    PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "2"))
+
     # Rate limits (docs/reliability.md explains the choices). Per participant they are
     # keyed by the participant, not the socket, so a reconnect does not reset them; per
     # address they stay high enough for a whole venue behind one NAT address.
@@ -74,5 +78,7 @@ class TestingConfig(Config):
     # tests run wsgi.py, which uses the default.
     ASYNC_MODE = "threading"
     MODERATOR_RECHECK_SECONDS = 0
+    # Tests that want the page cache turn it on themselves.
+    PAGE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None

@@ -40,15 +40,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def select_locale() -> str:
+def choose_locale(asked: str | None, accepted, chosen: str | None = None) -> str:
+    """`?lang=` first, then the language chosen in this browser, then its preferences."""
     languages = Config.LANGUAGES
-    asked = request.args.get("lang")
     if asked in languages:
         return asked
-    chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or "pl"
+    return accepted.best_match(languages) or Config.BABEL_DEFAULT_LOCALE
+
+
+def select_locale() -> str:
+    return choose_locale(request.args.get("lang"), request.accept_languages, session.get("lang"))
 
 
 def create_app(config_class: type = Config, **overrides) -> Flask:
@@ -88,6 +91,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     from . import cli, live, web
+    from .web import page_cache
 
     # Handlers must be declared before the first init_app: Flask-SocketIO keeps them
     # for later apps (every test makes one) only if no server existed at declaration.
@@ -104,6 +108,8 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
 
     web.register(app)
     cli.register(app)
+    # In front of Flask (but behind ProxyFix, which it does not need).
+    page_cache.init_app(app, choose_locale)
     if app.config["PROXY_HOPS"]:
         # Outermost, so Socket.IO sees the client's address and scheme too.
         hops = app.config["PROXY_HOPS"]

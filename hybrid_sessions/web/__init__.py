@@ -44,6 +44,8 @@ def register(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", CSP)
+            # Pages come in the browser's language (flask_babel does not say so).
+            response.vary.add("Accept-Language")
         return response
 
     @app.errorhandler(HTTPException)

@@ -29,7 +29,7 @@ class LoginForm(FlaskForm):
 
 
 class EmptyForm(FlaskForm):
-    """Carries only the CSRF token (sign-out, language switch)."""
+    """Carries only the CSRF token (sign-out)."""
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -70,10 +70,16 @@ def logout():
     return redirect(url_for("pages.index"))
 
 
-@bp.post("/lang/<code>")
+@bp.get("/lang/<code>")
 def set_language(code: str):
-    """Switch the interface language for this browser."""
-    if code in ("pl", "en") and EmptyForm().validate_on_submit():
+    """Switch the interface language for this browser.
+
+    A plain link rather than a form: a form would need a CSRF token, and a token in
+    every page would give every anonymous visitor a session cookie, and pages that
+    differ per visitor cannot be served from the page cache. Switching someone's
+    language is harmless, so this GET may change it.
+    """
+    if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
         session.permanent = True
-    return redirect(safe_next(request.form.get("next"), url_for("pages.index")))
+    return redirect(safe_next(request.args.get("next"), url_for("pages.index")))

@@ -31,6 +31,7 @@ from ..services import accounts, notes, panels, participants
 from ..services.errors import DomainError, NotFound, RoomFull
 from ..services.markdown_export import note_markdown
 from ..services.shapes import published_shape
+from . import page_cache
 from .formatting import moment, session_when
 
 bp = Blueprint("pages", __name__)
@@ -61,6 +62,7 @@ def joined_participant(panel):
 
 
 @bp.get("/")
+@page_cache.for_visitors
 def index():
     """Upcoming and past sessions."""
     upcoming, past = panels.list_panels(utcnow())
@@ -68,6 +70,7 @@ def index():
 
 
 @bp.get("/s/<slug>")
+@page_cache.for_visitors
 def panel(slug: str):
     """The panel page: what, when, who, how to join, and the note once published."""
     panel = _panel_or_404(slug)
@@ -174,6 +177,7 @@ def _published_or_404(panel):
 
 
 @bp.get("/s/<slug>/note")
+@page_cache.for_visitors
 def note(slug: str):
     """The published note, printable, with no participant names (`?v=N` for older)."""
     panel = _panel_or_404(slug)

@@ -1,0 +1,167 @@
+"""Anonymous visitors' copies of public pages, kept for a few seconds.
+
+When a session is announced, hundreds of people open the same panel page within
+minutes, and almost all of them are anonymous: each gets exactly the same bytes.
+Rendering the panel page (Jinja, translations, four queries) costs about 3 ms; handing
+out a kept copy in front of Flask costs a tenth of that, so one process serves several
+times more visitors with a steady latency (benchmarks/README.md, P4). This is the
+"micro-cache" a proxy would add, built in so the one-process setup has it too.
+
+Copies expire instead of being invalidated, because a change made in one process (a
+publish, a join that takes a free place) must reach visitors of every process: each
+change is visible to anonymous visitors within PAGE_CACHE_SECONDS everywhere. Anyone
+with a session cookie — a joined participant, a signed-in moderator, someone who chose a
+language — is never served a copy, so the people who make changes see them at once.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+from functools import wraps
+
+from cachetools import LRUCache
+from flask import Flask, request, session
+from werkzeug.wrappers import Request
+
+# Copies are bounded by their total size, so a flood of distinct query strings only
+# evicts copies; it cannot grow the process.
+MAX_BYTES = 16 * 1024 * 1024
+# A view that agrees to share its page says so here (see `for_visitors`). A mutable
+# slot, because Flask-SocketIO hands Flask a copy of the environ.
+OFFER = "hybrid_sessions.page_cache.offer"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    headers: list
+    body: bytes
+    kept_at: float
+
+
+class PageCache:
+    """Complete responses (status 200, headers, body) by key, fresh for `seconds`.
+
+    When a copy expires under load, every request in flight would miss at once and
+    render the same page (fifty renders in a row stall a process for 150 ms). Instead
+    the first one renders while the others get the just-expired copy, for at most one
+    more period.
+    """
+
+    def __init__(self, seconds: float, timer=time.monotonic, max_bytes: int = MAX_BYTES):
+        self.seconds = seconds
+        self._timer = timer
+        self._pages: LRUCache = LRUCache(maxsize=max_bytes, getsizeof=lambda page: len(page.body))
+        self._rendering: set = set()
+        # cachetools is not thread-safe (ASYNC_MODE=threading serves requests in threads).
+        self._lock = threading.Lock()
+
+    def get(self, key) -> Page | None:
+        """A copy to serve, or None: render the page (and `put` or `abandon` it)."""
+        with self._lock:
+            page = self._pages.get(key)
+            if page is None:
+                return None
+            age = self._timer() - page.kept_at
+            if age < self.seconds:
+                return page
+            if key in self._rendering and age < 2 * self.seconds:
+                return page
+            self._rendering.add(key)
+            return None
+
+    def put(self, key, headers: list, body: bytes) -> None:
+        with self._lock:
+            self._rendering.discard(key)
+            if len(body) <= self._pages.maxsize:
+                self._pages[key] = Page(headers, body, self._timer())
+
+    def abandon(self, key) -> None:
+        with self._lock:
+            self._rendering.discard(key)
+
+
+class PageCacheMiddleware:
+    """Serves kept copies before Flask runs; keeps the copies views offer."""
+
+    def __init__(self, wsgi_app, cache: PageCache, session_cookie: str, locale_for):
+        self.wsgi_app = wsgi_app
+        self.cache = cache
+        self.session_cookie = session_cookie
+        # (query `lang`, accepted languages) -> locale: the app's own choice for a
+        # visitor without a session, so a copy is never served in the wrong language.
+        self.locale_for = locale_for
+
+    def __call__(self, environ, start_response):
+        # Live connections (long-polling, WebSocket upgrades) pass straight through.
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("PATH_INFO", "").startswith(
+            "/socket.io/"
+        ):
+            return self.wsgi_app(environ, start_response)
+        visitor = Request(environ)
+        if self.session_cookie in visitor.cookies:
+            return self.wsgi_app(environ, start_response)
+        key = (
+            visitor.path,
+            visitor.query_string,
+            self.locale_for(visitor.args.get("lang"), visitor.accept_languages),
+        )
+        page = self.cache.get(key)
+        if page is not None:
+            start_response("200 OK", list(page.headers))
+            return [b"" if environ["REQUEST_METHOD"] == "HEAD" else page.body]
+        return self._render(key, environ, start_response)
+
+    def _render(self, key, environ, start_response):
+        answer = {}
+        offer = environ[OFFER] = {"shared": False}
+
+        def remember(status, headers, exc_info=None):
+            answer["status"], answer["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        try:
+            chunks = self.wsgi_app(environ, remember)
+        except BaseException:
+            self.cache.abandon(key)
+            raise
+        shareable = (
+            offer["shared"]
+            and environ["REQUEST_METHOD"] == "GET"
+            and answer.get("status", "").startswith("200")
+            and not any(name.lower() == "set-cookie" for name, _ in answer["headers"])
+        )
+        if not shareable:
+            self.cache.abandon(key)
+            return chunks
+        try:
+            body = b"".join(chunks)
+        except BaseException:
+            self.cache.abandon(key)
+            raise
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        self.cache.put(key, list(answer["headers"]), body)
+        return [body]
+
+
+def init_app(app: Flask, locale_for) -> None:
+    seconds = app.config["PAGE_CACHE_SECONDS"]
+    if seconds > 0:
+        app.wsgi_app = PageCacheMiddleware(
+            app.wsgi_app, PageCache(seconds), app.config["SESSION_COOKIE_NAME"], locale_for
+        )
+
+
+def for_visitors(view):
+    """Offer the view's page to the cache when the visitor has no session."""
+
+    @wraps(view)
+    def serve(**kwargs):
+        response = view(**kwargs)
+        offer = request.environ.get(OFFER)
+        if offer is not None and not session:
+            offer["shared"] = True
+        return response
+
+    return serve
