@@ -113,6 +113,11 @@ def rec_post(data):
 
 
 if __name__ == "__main__":
+    import gc
+
+    # The product's wsgi.py freezes its start-up objects too (cheap full GC passes).
+    gc.collect()
+    gc.freeze()
     socketio.run(
         app,
         host=os.environ.get("HOST", "127.0.0.1"),
