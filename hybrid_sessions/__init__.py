@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import Config
 
 from .extensions import babel, csrf, db, limiter, migrate, socketio
+from .live.packet import TextPacket
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
         message_queue=app.config["MESSAGE_QUEUE_URL"],
         channel=app.config["MESSAGE_QUEUE_CHANNEL"],
         max_http_buffer_size=app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
+        serializer=TextPacket,
         async_mode=app.config.get("ASYNC_MODE"),
         # Same-origin only: browsers from other sites are refused at the handshake.
         cors_allowed_origins=None,

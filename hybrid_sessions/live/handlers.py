@@ -154,11 +154,11 @@ def room_join(data: schemas.RoomJoin) -> dict:
     published = panels.latest_published_version(panel.id)
     return {
         "room": room_info,
-        "recommendations": [rec_shape(r) for r in recs],
+        "recommendations": recs,
         "since": data.since,
         "seq": seq,
         "participant": {"id": participant.id, "display_name": participant.display_name},
-        "voted": sorted(recommendations.votes_by(participant, [r.id for r in recs])),
+        "voted": sorted(recommendations.votes_by(participant, [r["id"] for r in recs])),
         "published": _published_payload(panel.slug, published) if published else None,
     }
 
@@ -233,7 +233,7 @@ def session_watch(data: schemas.SessionWatch) -> dict:
     return {
         "session": panel_shape(panel, counts, panels.latest_published_version(panel.id)),
         "rooms": [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms],
-        "recommendations": [rec_shape(r) for r in recs],
+        "recommendations": recs,
         "since": data.since,
         "seq": seq,
         "note": notes.current_note_shape(panel),

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant, Recommendation, Vote
 from .errors import Forbidden, Invalid, NotFound
 from .lookup import by_id, keep_loaded
+from .shapes import rec_shapes
 from .text import clean_text
 
 
@@ -163,20 +164,20 @@ def withdraw(rec_id: object, participant: Participant) -> tuple[Recommendation, 
     return rec, True
 
 
-def room_recommendations(room: BreakoutRoom, since: int | None = None) -> list[Recommendation]:
-    """The room's posts, oldest first; with `since`, only those changed after it."""
-    query = sa.select(Recommendation).where(Recommendation.room_id == room.id)
+def room_recommendations(room: BreakoutRoom, since: int | None = None) -> list[dict]:
+    """The room's posts (Rec shapes), oldest first; with `since`, only those changed after it."""
+    criteria = [Recommendation.room_id == room.id]
     if since is not None:
-        query = query.where(Recommendation.panel_id == room.panel_id, Recommendation.seq > since)
-    return list(db.session.scalars(query.order_by(Recommendation.id)))
+        criteria += [Recommendation.panel_id == room.panel_id, Recommendation.seq > since]
+    return rec_shapes(*criteria)
 
 
-def panel_recommendations(panel: Panel, since: int | None = None) -> list[Recommendation]:
-    """The session's posts, oldest first; with `since`, only those changed after it."""
-    query = sa.select(Recommendation).where(Recommendation.panel_id == panel.id)
+def panel_recommendations(panel: Panel, since: int | None = None) -> list[dict]:
+    """The session's posts (Rec shapes), oldest first; with `since`, only those changed after it."""
+    criteria = [Recommendation.panel_id == panel.id]
     if since is not None:
-        query = query.where(Recommendation.seq > since)
-    return list(db.session.scalars(query.order_by(Recommendation.id)))
+        criteria.append(Recommendation.seq > since)
+    return rec_shapes(*criteria)
 
 
 def current_seq(panel_id: int) -> int:

@@ -8,7 +8,7 @@ from ..live.broadcast import rooms_changed
 from ..models.types import utcnow
 from ..services import accounts, audit, notes, panels, participants, recommendations
 from ..services.errors import DomainError, Invalid, Unauthorized
-from ..services.shapes import panel_shape, published_shape, rec_shape
+from ..services.shapes import panel_shape, published_shape
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -105,8 +105,7 @@ def list_recommendations(slug: str):
     moderator = _moderator()
     panel = panels.get_panel(slug)
     panels.require_moderator(moderator, panel)
-    recs = recommendations.panel_recommendations(panel)
-    return jsonify({"recommendations": [rec_shape(r) for r in recs]})
+    return jsonify({"recommendations": recommendations.panel_recommendations(panel)})
 
 
 @bp.get("/sessions/<slug>/audit")

@@ -119,3 +119,21 @@ def test_a_participant_of_another_session_cannot_see_a_post(ctx, make, scenario)
 
     with pytest.raises(NotFound):
         recommendations.vote(rec.id, db.session.get(Participant, stranger))
+
+
+def test_lists_of_posts_have_the_same_shape_as_single_posts(ctx, scenario):
+    # Lists (a room on join, a moderator's snapshot) are read as plain rows, single posts
+    # (acks, broadcasts) from ORM objects: a client must not tell them apart.
+    from hybrid_sessions.services import panels
+    from hybrid_sessions.services.shapes import rec_shape
+
+    jan = db.session.get(Participant, scenario["jan"][0])
+    first, _ = _post(scenario["ewa"][0], scenario["room_a"], "Ławki <b>pod</b> drzewami")
+    second, _ = _post(scenario["ola"][0], scenario["room_b"], "Poidełka")
+    recommendations.vote(first.id, jan)
+    recommendations.withdraw(second.id, db.session.get(Participant, scenario["ola"][0]))
+    singles = [rec_shape(recommendations.get_recommendation(r.id)) for r in (first, second)]
+    assert recommendations.panel_recommendations(panels.get_panel(scenario["slug"])) == singles
+    room_a = participants.find_room(scenario["room_a"])
+    assert recommendations.room_recommendations(room_a) == singles[:1]
+    assert singles[0]["votes"] == 1 and singles[1]["status"] == "withdrawn"
