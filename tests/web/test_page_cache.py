@@ -49,7 +49,8 @@ def test_joined_participants_and_moderators_always_see_the_latest_page(app, scen
     assert "Drugi akapit." not in _html(app.test_client(), panel)
     participant = app.test_client()
     participant.post(
-        f"{panel}/join", data={"display_name": "Basia", "attendance": "in_room", "room_id": scenario["room_b"]}
+        f"{panel}/join",
+        data={"display_name": "Basia", "attendance": "in_room", "room_id": scenario["room_b"]},
     )
     _published(app, scenario, make)
     assert "Drugi akapit." in _html(participant, panel)
