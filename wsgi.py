@@ -4,36 +4,51 @@ Also the app for `flask --app wsgi ...` and for gunicorn (`gunicorn -k eventlet 
 """
 
 import os
+import socket
 import warnings
 
 # eventlet is the design card's choice (issue 4 weighs the alternatives with numbers);
 # its deprecation notice on every start would only alarm operators.
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
+
+def _without_nagle(listener):
+    # An event and its ack are small frames written back to back; with Nagle's
+    # algorithm the second waits for the client's delayed ACK, about 40 ms, on every
+    # post. Accepted sockets inherit TCP_NODELAY from the listener (Linux).
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return listener
+
+
 # Monkey-patching must come before any other import, so every socket, lock and
-# sleep the app uses is cooperative.
-if (os.environ.get("ASYNC_MODE") or "eventlet") == "eventlet":
+# sleep the app uses is cooperative. Each server gets TCP_NODELAY on its listener.
+MODE = os.environ.get("ASYNC_MODE") or "eventlet"
+if MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
 
-    import socket
-
     _listen = eventlet.listen
-
-    def _listen_without_nagle(*args, **kwargs):
-        # An event and its ack are small frames written back to back; with Nagle's
-        # algorithm the second waits for the client's delayed ACK, about 40 ms, on
-        # every post. Accepted sockets inherit TCP_NODELAY from the listener.
-        listener = _listen(*args, **kwargs)
-        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return listener
-
-    eventlet.listen = _listen_without_nagle
-elif os.environ.get("ASYNC_MODE") == "gevent":
+    eventlet.listen = lambda *args, **kwargs: _without_nagle(_listen(*args, **kwargs))
+elif MODE == "gevent":
     from gevent import monkey
 
     monkey.patch_all()
+
+    import gevent.server
+
+    _tcp_listener = gevent.server._tcp_listener
+    gevent.server._tcp_listener = lambda *args, **kwargs: _without_nagle(_tcp_listener(*args, **kwargs))
+else:
+    from werkzeug.serving import BaseWSGIServer
+
+    _server_bind = BaseWSGIServer.server_bind
+
+    def _server_bind_without_nagle(self):
+        _server_bind(self)
+        _without_nagle(self.socket)
+
+    BaseWSGIServer.server_bind = _server_bind_without_nagle
 
 from hybrid_sessions import create_app  # noqa: E402
 from hybrid_sessions.extensions import socketio  # noqa: E402

@@ -5,27 +5,42 @@ event names and payload shapes as the product, but no database, no auth, no chec
 """
 
 import os
+import socket
 
-if (os.environ.get("ASYNC_MODE") or "eventlet") == "eventlet":
+
+def _without_nagle(listener):
+    # The same server tuning as the product's wsgi.py, so both are compared alike.
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return listener
+
+
+MODE = os.environ.get("ASYNC_MODE") or "eventlet"
+if MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
 
-    import socket
-
     _listen = eventlet.listen
-
-    def _listen_without_nagle(*args, **kwargs):
-        # The same server tuning as the product's wsgi.py, so both are compared alike.
-        listener = _listen(*args, **kwargs)
-        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return listener
-
-    eventlet.listen = _listen_without_nagle
-elif os.environ.get("ASYNC_MODE") == "gevent":
+    eventlet.listen = lambda *args, **kwargs: _without_nagle(_listen(*args, **kwargs))
+elif MODE == "gevent":
     from gevent import monkey
 
     monkey.patch_all()
+
+    import gevent.server
+
+    _tcp_listener = gevent.server._tcp_listener
+    gevent.server._tcp_listener = lambda *args, **kwargs: _without_nagle(_tcp_listener(*args, **kwargs))
+else:
+    from werkzeug.serving import BaseWSGIServer
+
+    _server_bind = BaseWSGIServer.server_bind
+
+    def _server_bind_without_nagle(self):
+        _server_bind(self)
+        _without_nagle(self.socket)
+
+    BaseWSGIServer.server_bind = _server_bind_without_nagle
 
 import itertools  # noqa: E402
 import secrets  # noqa: E402

@@ -154,17 +154,23 @@ def p5_memory(target: Target, scale: dict) -> dict:
     async def go():
         slug, room_ids = target.session(scale["rooms"])
         warm = await loadgen.populate(target.base, slug, room_ids, 10, 0, target.token, lambda rec: None)
+        half = scale["n"] // 2
         before = _rss_kb(target.pid)
-        crowd = await loadgen.populate(
-            target.base, slug, room_ids, scale["n"], 0, target.token, lambda rec: None
-        )
+        first = await loadgen.populate(target.base, slug, room_ids, half, 0, target.token, lambda rec: None)
+        middle = _rss_kb(target.pid)
+        second = await loadgen.populate(target.base, slug, room_ids, half, 0, target.token, lambda rec: None)
         after = _rss_kb(target.pid)
-        await loadgen.close(crowd)
-        await loadgen.close(warm)
+        for population in (second, first, warm):
+            await loadgen.close(population)
         return {
             "rss_before_kb": before,
             "rss_after_kb": after,
-            "kb_per_participant": round((after - before) / scale["n"], 1),
+            # Everything the crowd added, including the heap the joining itself grew
+            # (50 joins in flight at a time): a fixed cost, not one per person.
+            "kb_per_participant": round((after - before) / (2 * half), 1),
+            # What the second half added, once that heap exists: the cost of one more
+            # connected, joined person.
+            "kb_marginal": round((after - middle) / half, 1),
             "lost": 0,
             "errors": 0,
         }
