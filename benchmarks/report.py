@@ -90,7 +90,7 @@ def _p7_rows(results: dict) -> list[str]:
             verdict = "PASS" if queued - plain <= 2 else "FAIL"
             rows.append(
                 f"| P7 | P1 post→peer p50 ms, {mode} + Redis queue vs none | {queued:g} | {plain:g} (no queue) | "
-                f"+{queued - plain:.2f} ms | ≤ 2 ms added | {verdict} |"
+                f"{queued - plain:+.2f} ms | ≤ 2 ms added | {verdict} |"
             )
     return rows
 
