@@ -3,8 +3,8 @@
 When a session is announced, hundreds of people open the same panel page within
 minutes, and almost all of them are anonymous: each gets exactly the same bytes.
 Rendering the panel page (Jinja, translations, four queries) costs about 3 ms; handing
-out a kept copy in front of Flask costs a tenth of that, so one process serves several
-times more visitors with a steady latency (benchmarks/README.md, P4). This is the
+out a kept copy in front of Flask costs a few hundredths of that, so one process serves
+many times more visitors with a steady latency (benchmarks/README.md, P4). This is the
 "micro-cache" a proxy would add, built in so the one-process setup has it too.
 
 Copies expire instead of being invalidated, because a change made in one process (a

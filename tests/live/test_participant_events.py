@@ -102,6 +102,8 @@ def test_a_retried_client_id_returns_the_first_post_and_adds_nothing(room_a):
         ({"room_id": 1, "client_id": str(uuid.uuid4()), "text": "   "}, "invalid"),
         ({"room_id": 1, "client_id": str(uuid.uuid4()), "text": "x" * 501}, "invalid"),
         ({"room_id": 1, "client_id": str(uuid.uuid4()), "text": {"a": 1}}, "invalid"),
+        # A binary attachment: our packets never send binary, but still decode it.
+        ({"room_id": 1, "client_id": str(uuid.uuid4()), "text": b"\x00bytes"}, "invalid"),
         ({"room_id": 999999, "client_id": str(uuid.uuid4()), "text": "x"}, "not_found"),
     ],
 )
