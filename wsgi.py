@@ -73,14 +73,10 @@ if __name__ == "__main__":
         print(line, flush=True)
     # Everything alive now (modules, the app, templates, translations) lives as long
     # as the process: freezing it keeps the garbage collector's full passes from
-    # scanning it again and again (a full pass paused a loaded server ~90 ms before,
-    # ~5 ms after). Young collections every 50,000 allocations instead of 700 let a
-    # request's short-lived objects die before they are promoted: while 1,000 people
-    # joined, full passes (50–106 ms each, scanning every connection) fell from 12 to
-    # none. benchmarks/README.md has the measurements.
+    # scanning it again and again. Measured under load (benchmarks/README.md): a full
+    # pass paused the server for ~90 ms before, ~5 ms after.
     gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 10)
     socketio.run(
         app,
         host=app.config["HOST"],

@@ -130,10 +130,9 @@ def rec_post(data):
 if __name__ == "__main__":
     import gc
 
-    # The product's wsgi.py tunes its garbage collector the same way.
+    # The product's wsgi.py freezes its start-up objects too (cheap full GC passes).
     gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 10)
     socketio.run(
         app,
         host=os.environ.get("HOST", "127.0.0.1"),
