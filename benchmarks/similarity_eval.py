@@ -1,0 +1,145 @@
+"""Quality of the duplicate suggestions on the evaluation set (benchmarks/similarity/).
+
+    python benchmarks/similarity_eval.py           # the table: per list, dev vs held-out, with/without morfeusz2
+    python benchmarks/similarity_eval.py --tune    # grid search of the constants on the DEV lists only
+
+Top-3: share of posts that have a gold partner (another post of their idea) for which
+`similar(post, 3)` holds at least one. Pairs: every pair of posts inside one suggested
+group (`groups()`) against every pair of posts of one gold idea: precision, recall, F1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.similarity import load_lists  # noqa: E402
+from hybrid_sessions.services import similarity  # noqa: E402
+
+
+def evaluate(lst: dict, lemmatise: bool) -> dict:
+    posts = lst["posts"]
+    started = time.perf_counter()
+    index = similarity.SimilarityIndex(lemmatise=lemmatise)
+    index.upsert_many((p["id"], p["text"]) for p in posts)
+    built = time.perf_counter() - started
+    cluster = {p["id"]: p["cluster"] for p in posts}
+    members: dict[int, list[int]] = {}
+    for p in posts:
+        members.setdefault(p["cluster"], []).append(p["id"])
+    with_partner = [p["id"] for p in posts if len(members[p["cluster"]]) > 1]
+    started = time.perf_counter()
+    hits = sum(1 for i in with_partner if any(cluster[j] == cluster[i] for j, _s in index.similar(i, 3)))
+    similar_ms = (time.perf_counter() - started) * 1000 / max(len(with_partner), 1)
+    started = time.perf_counter()
+    groups = index.groups()
+    groups_ms = (time.perf_counter() - started) * 1000
+    predicted = {pair for g in groups for pair in itertools.combinations(g.ids, 2)}
+    gold = {pair for ids in members.values() for pair in itertools.combinations(sorted(ids), 2)}
+    tp = len(predicted & gold)
+    return {
+        "posts": len(posts),
+        "with_partner": len(with_partner),
+        "hits": hits,
+        "tp": tp,
+        "predicted": len(predicted),
+        "gold": len(gold),
+        "build_ms": built * 1000,
+        "similar_ms": similar_ms,
+        "groups_ms": groups_ms,
+    }
+
+
+def summary(rows: list[dict]) -> dict:
+    total = {k: sum(r[k] for r in rows) for k in ("posts", "with_partner", "hits", "tp", "predicted", "gold")}
+    p = total["tp"] / total["predicted"] if total["predicted"] else 0.0
+    r = total["tp"] / total["gold"] if total["gold"] else 0.0
+    return {
+        **total,
+        "top3": total["hits"] / max(total["with_partner"], 1),
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "build_ms": sum(r["build_ms"] for r in rows),
+        "similar_ms": max(r["similar_ms"] for r in rows),
+        "groups_ms": max(r["groups_ms"] for r in rows),
+    }
+
+
+def table(lemmatise: bool) -> dict:
+    lists = load_lists()
+    print(
+        f"\n### {'with morfeusz2' if lemmatise else 'without morfeusz2 (fallback: folded word prefixes)'}\n"
+    )
+    print("| list | split | posts | top-3 | pair P | pair R | pair F1 | build ms | similar ms | groups ms |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    by_split: dict[str, list[dict]] = {"dev": [], "held-out": []}
+    for lst in sorted(lists, key=lambda x: (x["split"], x["name"])):
+        row = evaluate(lst, lemmatise)
+        by_split[lst["split"]].append(row)
+        _print_row(lst["name"], lst["split"], summary([row]))
+    totals = {split: summary(rows) for split, rows in by_split.items()}
+    for split, s in totals.items():
+        _print_row(f"**all {split}**", split, s)
+    _print_row("**all**", "", summary([r for rows in by_split.values() for r in rows]))
+    return totals
+
+
+def _print_row(name: str, split: str, s: dict) -> None:
+    print(
+        f"| {name} | {split} | {s['posts']} | {s['top3']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} "
+        f"| {s['f1']:.3f} | {s['build_ms']:.0f} | {s['similar_ms']:.2f} | {s['groups_ms']:.1f} |"
+    )
+
+
+def tune() -> None:
+    """Grid search on the DEV lists only; prints the best settings by pair F1 (top-3 ties)."""
+    dev = [lst for lst in load_lists() if lst["split"] == "dev"]
+    grid = {
+        "PREFIX_LENGTH": [4, 5, 6],
+        "WORD_WEIGHT": [0.6, 0.75, 0.9],
+        "WHOLE_WEIGHT": [0.2, 0.35],
+        "GROUP_THRESHOLD": [0.14, 0.18, 0.22, 0.26, 0.3],
+    }
+    results = []
+    for values in itertools.product(*grid.values()):
+        for name, value in zip(grid, values, strict=True):
+            setattr(similarity, name, value)
+        similarity._lemma_keys.cache_clear()
+        for lemmatise in (True, False):
+            s = summary([evaluate(lst, lemmatise) for lst in dev])
+            results.append((s["f1"], s["top3"], lemmatise, dict(zip(grid, values, strict=True))))
+    for lemmatise in (True, False):
+        best = sorted((r for r in results if r[2] is lemmatise), key=lambda r: (-r[0], -r[1]))[:8]
+        print(f"\nbest on dev, lemmatise={lemmatise}:")
+        for f1, top3, _l, params in best:
+            print(f"  F1 {f1:.3f}  top-3 {top3:.3f}  {params}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tune", action="store_true", help="grid search on the dev lists")
+    args = parser.parse_args()
+    if args.tune:
+        tune()
+        return
+    started = time.perf_counter()
+    print(
+        f"Constants: GROUP_THRESHOLD={similarity.GROUP_THRESHOLD} WORD_WEIGHT={similarity.WORD_WEIGHT} "
+        f"WHOLE_WEIGHT={similarity.WHOLE_WEIGHT} PREFIX_LENGTH={similarity.PREFIX_LENGTH}"
+    )
+    if similarity.morfeusz_available():
+        table(lemmatise=True)
+    else:
+        print("\n(morfeusz2 is not installed here: only the fallback is measured)")
+    table(lemmatise=False)
+    print(f"\n{time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
