@@ -44,8 +44,11 @@ from scipy import sparse
 # Pairs scoring at least this may be suggested as one group (and a group is kept only
 # while its members are alike on average at this level).
 GROUP_THRESHOLD = 0.18
-# Pairs scoring at least this are remembered between calls (for average linkage).
+# Pairs scoring at least this are remembered between calls (for average linkage), at
+# most PAIR_LIMIT per post from its own comparison (its best ones), so that memory and
+# `groups()` stay linear in the session's size.
 PAIR_FLOOR = 0.1
+PAIR_LIMIT = 24
 # Share of the lemma-prefix half in a post's vector; the rest is character n-grams.
 WORD_WEIGHT = 0.75
 # Share of the whole-post cosine in a score; the rest is the best part-to-part cosine.
@@ -73,7 +76,7 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Where a phrase that lists several ideas is cut into parts.
-_PART_SPLIT = re.compile(r"[,;:()\[\]/+•]|\s[-–—]\s|\s(?:oraz|and|a także)\s", re.IGNORECASE)
+_PART_SPLIT = re.compile(r"[,;()\[\]/+•]|\s[-–—]\s|\s(?:oraz|and|a także)\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def morfeusz_available() -> bool:
 @functools.lru_cache(maxsize=200_000)
 def _lemma_keys(word: str, lemmatise: bool) -> tuple[str, ...]:
     """The folded lemma prefix(es) of one lower-case word; () for a stop-word."""
-    folded = fold(word)
+    folded = _fold_word(word)
     if folded in STOP_WORDS or (len(folded) < 2 and not folded.isdigit()):
         return ()
     keys: set[str] = set()
@@ -128,8 +131,13 @@ def _lemma_keys(word: str, lemmatise: bool) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
+@functools.lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
 def _content_words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.casefold()) if fold(w) not in STOP_WORDS]
+    return [w for w in _WORD.findall(text.casefold()) if _fold_word(w) not in STOP_WORDS]
 
 
 def _features(text: str, lemmatise: bool) -> tuple[dict[str, float], dict[str, float]]:
@@ -141,7 +149,7 @@ def _features(text: str, lemmatise: bool) -> tuple[dict[str, float], dict[str, f
         keys = _lemma_keys(word, lemmatise)
         for key in keys:
             words["w" + key] = words.get("w" + key, 0.0) + 1.0 / len(keys)
-    padded = " " + " ".join(fold(w) for w in content) + " "
+    padded = " " + " ".join(_fold_word(w) for w in content) + " "
     for n in CHAR_NGRAMS:
         for i in range(len(padded) - n + 1):
             gram = "c" + padded[i : i + n]
@@ -151,7 +159,9 @@ def _features(text: str, lemmatise: bool) -> tuple[dict[str, float], dict[str, f
 
 def _parts(text: str) -> list[str]:
     """The ideas a phrase lists, if it lists more than one; [] otherwise."""
-    parts = [p for p in _PART_SPLIT.split(text) if _content_words(p)]
+    # A part of one word ("Proponujemy", "koniecznie") would match every post with that
+    # word, so a part needs two content words; a lone word stays in the whole post only.
+    parts = [p for p in _PART_SPLIT.split(text) if len(_content_words(p)) >= 2]
     return parts if len(parts) > 1 else []
 
 
@@ -159,12 +169,12 @@ def _parts(text: str) -> list[str]:
 
 
 class _Post:
-    __slots__ = ("whole", "parts", "slot")
+    __slots__ = ("whole", "parts", "units")
 
-    def __init__(self, whole, parts, slot):
+    def __init__(self, whole, parts):
         self.whole = whole  # (words, chars) term counts
         self.parts = parts  # [(words, chars), ...], empty if the post is one idea
-        self.slot = slot
+        self.units = None  # (cols, vals, row lengths) of its weighted vectors, see _vectors()
 
 
 class SimilarityIndex:
@@ -180,14 +190,15 @@ class SimilarityIndex:
         self.lemmatise = bool(lemmatise) and morfeusz_available()
         self._posts: dict[int, _Post] = {}
         self._pairs: dict[int, dict[int, float]] = {}  # scores >= PAIR_FLOOR, both ways
-        self._df: dict[str, int] = {}  # documents (posts) per feature
+        self._df: dict[str, int] = {}  # posts per feature
         self._idf_n = 0  # posts when the IDF in use was computed
         self._idf: dict[str, float] = {}
         self._columns: dict[str, int] = {}
-        self._slots: list[int | None] = []  # slot -> rec_id (None: free)
-        self._free: list[int] = []
-        self._matrix = None  # cached unit matrix, see _units()
-        self._groups_cache = None
+        self._matrix = None  # every post's unit vectors, see _units()
+        # The last groups() answer (excluded, apart, groups), and the posts whose pairs
+        # changed since: only the groups around those are recomputed.
+        self._groups_state = None
+        self._dirty: set[int] = set()
 
     def __contains__(self, rec_id: int) -> bool:
         return rec_id in self._posts
@@ -213,35 +224,32 @@ class SimilarityIndex:
             self._df[key] -= 1
         for other in self._pairs.pop(rec_id, {}):
             self._pairs[other].pop(rec_id, None)
-        self._slots[post.slot] = None
-        self._free.append(post.slot)
+            self._dirty.add(other)
+        self._dirty.add(rec_id)
         self._matrix = None
-        self._groups_cache = None
 
     def _insert(self, items: list[tuple[int, str]]) -> None:
         latest = dict(items)  # the last text given for an id wins
         for rec_id in latest:
-            self.discard(rec_id)
-        new_ids = []
+            if rec_id in self._posts:
+                self.discard(rec_id)
         for rec_id, text in latest.items():
             whole = _features(text, self.lemmatise)
             parts = [_features(p, self.lemmatise) for p in _parts(text)]
             for key in set(whole[0]) | set(whole[1]):
                 self._df[key] = self._df.get(key, 0) + 1
-            slot = self._free.pop() if self._free else len(self._slots)
-            if slot == len(self._slots):
-                self._slots.append(None)
-            self._slots[slot] = rec_id
-            self._posts[rec_id] = _Post(whole, parts, slot)
+            self._posts[rec_id] = _Post(whole, parts)
             self._pairs[rec_id] = {}
-            new_ids.append(rec_id)
-        self._matrix = None
-        self._groups_cache = None
         n = len(self._posts)
         if self._idf_n == 0 or (n >= 2 * self._idf_n and self._idf_n < IDF_FROZEN_AT):
             self._refresh_idf()  # every pair is recomputed with the new weights
             return
+        new_ids = list(latest)
+        self._append_units(new_ids)
         self._score_against_all(new_ids)
+        for rec_id in new_ids:
+            self._dirty.add(rec_id)
+            self._dirty.update(self._pairs[rec_id])
 
     def _refresh_idf(self) -> None:
         n = len(self._posts)
@@ -249,97 +257,119 @@ class SimilarityIndex:
         self._idf = {key: math.log((1 + n) / (1 + df)) + 1.0 for key, df in self._df.items() if df > 0}
         self._columns = {}
         self._matrix = None
+        for post in self._posts.values():
+            post.units = None
         for pairs in self._pairs.values():
             pairs.clear()
         self._score_against_all(list(self._posts))
+        self._groups_state = None  # every score moved: regroup everything
 
     # -- vectors --
 
-    def _vector(self, counts: tuple[dict[str, float], dict[str, float]], rows, cols, vals, row: int) -> None:
-        """Append one unit's weighted, normalised vector as row `row` of a COO triple."""
-        for half, share in ((counts[0], WORD_WEIGHT), (counts[1], 1.0 - WORD_WEIGHT)):
-            weights = {}
-            for key, tf in half.items():
-                # A feature unseen when the IDF was computed is as rare as can be.
-                weights[key] = tf * self._idf.get(key, math.log(1 + self._idf_n) + 1.0)
-            norm = math.sqrt(sum(w * w for w in weights.values()))
-            if not norm:
-                continue
-            scale = math.sqrt(share) / norm
-            for key, w in weights.items():
-                col = self._columns.get(key)
-                if col is None:
-                    col = self._columns[key] = len(self._columns)
-                rows.append(row)
-                cols.append(col)
-                vals.append(w * scale)
+    def _vectors(self, post: _Post):
+        """The post's units (whole, then parts) as weighted, normalised sparse rows:
+        (columns, values, entries per row); computed once per IDF."""
+        if post.units is None:
+            cols: list[int] = []
+            vals: list[float] = []
+            lengths: list[int] = []
+            for counts in (post.whole, *post.parts):
+                before = len(cols)
+                for half, share in ((counts[0], WORD_WEIGHT), (counts[1], 1.0 - WORD_WEIGHT)):
+                    # A feature unseen when the IDF was computed is as rare as can be.
+                    rare = math.log(1 + self._idf_n) + 1.0
+                    weights = {key: tf * self._idf.get(key, rare) for key, tf in half.items()}
+                    norm = math.sqrt(sum(w * w for w in weights.values()))
+                    if not norm:
+                        continue
+                    scale = math.sqrt(share) / norm
+                    for key, w in weights.items():
+                        col = self._columns.get(key)
+                        if col is None:
+                            col = self._columns[key] = len(self._columns)
+                        cols.append(col)
+                        vals.append(w * scale)
+                lengths.append(len(cols) - before)
+            post.units = (
+                np.asarray(cols, dtype=np.int64),
+                np.asarray(vals, dtype=np.float32),
+                np.asarray(lengths, dtype=np.int64),
+            )
+        return post.units
 
     def _unit_rows(self, rec_ids: list[int]):
-        """The units (whole post, then its parts) of `rec_ids` as a CSR matrix, with each
-        row's post index (into rec_ids) and kind (True: the whole post)."""
-        rows, cols, vals, owner, is_whole = [], [], [], [], []
-        for k, rec_id in enumerate(rec_ids):
-            post = self._posts[rec_id]
-            for unit_no, counts in enumerate([post.whole, *post.parts]):
-                self._vector(counts, rows, cols, vals, len(owner))
-                owner.append(k)
-                is_whole.append(unit_no == 0)
-        matrix = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(owner), max(len(self._columns), 1))
-        )
-        return matrix, np.asarray(owner, dtype=np.int64), np.asarray(is_whole, dtype=bool)
+        """The units of `rec_ids` as a CSR matrix, with each row's post index (into
+        rec_ids), whether it is the whole post, and whether it takes part in the
+        part-to-part comparison (a post's parts, or its whole if it has no parts)."""
+        units = [self._vectors(self._posts[rec_id]) for rec_id in rec_ids]
+        lengths = np.concatenate([u[2] for u in units]) if units else np.zeros(0, dtype=np.int64)
+        per_post = np.fromiter((len(u[2]) for u in units), dtype=np.int64, count=len(units))
+        owner = np.repeat(np.arange(len(units)), per_post)
+        starts = np.concatenate(([0], np.cumsum(per_post)[:-1])) if len(units) else per_post
+        is_whole = np.zeros(len(owner), dtype=bool)
+        is_whole[starts] = True
+        part_row = ~is_whole | (per_post[owner] == 1)
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        cols = np.concatenate([u[0] for u in units]) if units else np.zeros(0, dtype=np.int64)
+        vals = np.concatenate([u[1] for u in units]) if units else np.zeros(0, dtype=np.float32)
+        matrix = sparse.csr_matrix((vals, cols, indptr), shape=(len(owner), max(len(self._columns), 1)))
+        return matrix, owner, is_whole, part_row
 
     def _units(self):
-        """Every post's units, cached until the next change."""
+        """Every post's units, kept between calls (appended to, rebuilt after a discard)."""
         if self._matrix is None:
             ids = list(self._posts)
-            matrix, owner, is_whole = self._unit_rows(ids)
-            has_parts = np.zeros(len(ids), dtype=bool)
-            np.logical_or.at(has_parts, owner[~is_whole], True)
-            # Rows compared part-to-part: a post's parts, or its whole if it has none.
-            part_row = ~is_whole | ~has_parts[owner]
-            self._matrix = (ids, matrix, owner, is_whole, part_row)
+            self._matrix = (ids, *self._unit_rows(ids))
         return self._matrix
+
+    def _append_units(self, new_ids: list[int]) -> None:
+        if self._matrix is None:
+            return  # built on next use
+        ids, matrix, owner, is_whole, part_row = self._matrix
+        add, add_owner, add_whole, add_part = self._unit_rows(new_ids)
+        cols = max(matrix.shape[1], add.shape[1])
+        self._matrix = (
+            ids + new_ids,
+            sparse.vstack([_widen(matrix, cols), _widen(add, cols)], format="csr"),
+            np.concatenate([owner, add_owner + len(ids)]),
+            np.concatenate([is_whole, add_whole]),
+            np.concatenate([part_row, add_part]),
+        )
 
     def _scores(self, query_ids: list[int]) -> tuple[list[int], np.ndarray]:
         """(all ids, scores[len(query_ids), len(all ids)]) of each query post against every post."""
         ids, matrix, owner, is_whole, part_row = self._units()
-        q_matrix, q_owner, q_whole, q_part = self._query_units(query_ids)
+        q_matrix, q_owner, q_whole, q_part = self._unit_rows(query_ids)
         cols = max(matrix.shape[1], q_matrix.shape[1])
-        matrix = _widen(matrix, cols)
-        q_matrix = _widen(q_matrix, cols)
-        products = (q_matrix @ matrix.T).toarray()  # query units x all units
+        products = (_widen(q_matrix, cols) @ _widen(matrix, cols).T).toarray()  # query units x all units
         n_q, n = len(query_ids), len(ids)
         whole = np.zeros((n_q, n), dtype=np.float32)
         whole[np.ix_(q_owner[q_whole], owner[is_whole])] = products[np.ix_(q_whole, is_whole)]
-        best_part = np.zeros((n_q, n), dtype=np.float32)
+        # Best part-to-part cosine: first over the query post's parts, then over each
+        # post's. A post's units are contiguous rows and each has at least one part row,
+        # so both maxima are reduceat over runs.
         sub = products[np.ix_(q_part, part_row)]
-        # max over part pairs: first over the query post's parts, then over each post's parts
-        per_query = np.full((n_q, sub.shape[1]), -1.0, dtype=np.float32)
-        np.maximum.at(per_query, q_owner[q_part], sub)
-        np.maximum.at(best_part.T, owner[part_row], per_query.T)
+        per_query = np.maximum.reduceat(sub, _run_starts(q_owner[q_part]), axis=0)
+        best_part = np.maximum.reduceat(per_query, _run_starts(owner[part_row]), axis=1)
         return ids, WHOLE_WEIGHT * whole + (1.0 - WHOLE_WEIGHT) * best_part
-
-    def _query_units(self, query_ids):
-        matrix, owner, is_whole = self._unit_rows(query_ids)
-        has_parts = np.zeros(len(query_ids), dtype=bool)
-        np.logical_or.at(has_parts, owner[~is_whole], True)
-        return matrix, owner, is_whole, ~is_whole | ~has_parts[owner]
 
     def _score_against_all(self, new_ids: list[int]) -> None:
         """Remember the pairs (>= PAIR_FLOOR) of each new post with every post."""
-        block = 256
+        block = 128
         for start in range(0, len(new_ids), block):
             chunk = new_ids[start : start + block]
             ids, scores = self._scores(chunk)
-            for k, rec_id in enumerate(chunk):
-                row = scores[k]
-                for j in np.nonzero(row >= PAIR_FLOOR)[0]:
-                    other = ids[j]
-                    if other != rec_id:
-                        score = min(float(row[j]), 1.0)
-                        self._pairs[rec_id][other] = score
-                        self._pairs[other][rec_id] = score
+            if scores.shape[1] > PAIR_LIMIT + 1:
+                # Keep each post's best PAIR_LIMIT + 1 (itself among them) before the floor.
+                cut = np.partition(scores, -(PAIR_LIMIT + 1), axis=1)[:, -(PAIR_LIMIT + 1)]
+                scores = np.where(scores >= cut[:, None], scores, 0.0)
+            rows, cols = np.nonzero(scores >= PAIR_FLOOR)
+            values = np.minimum(scores[rows, cols], 1.0).tolist()
+            for k, j, score in zip(rows.tolist(), cols.tolist(), values, strict=True):
+                rec_id, other = chunk[k], ids[j]
+                if other != rec_id:
+                    self._pairs[rec_id][other] = score
+                    self._pairs[other][rec_id] = score
 
     # -- questions --
 
@@ -361,66 +391,137 @@ class SimilarityIndex:
             return []
         ids, scores = self._scores([rec_id])
         row = scores[0]
-        order = np.argsort(-row, kind="stable")
-        found = []
-        for j in order:
-            if ids[j] == rec_id:
-                continue
-            score = round(float(min(row[j], 1.0)), 4)
-            if score <= 0 or len(found) >= limit:
-                break
-            found.append((ids[j], score))
+        take = min(len(row), limit + 1)
+        best = np.argpartition(-row, take - 1)[:take] if take < len(row) else np.arange(len(row))
+        found = [(ids[j], round(float(min(row[j], 1.0)), 4)) for j in best if ids[j] != rec_id]
+        found = [pair for pair in found if pair[1] > 0]
         found.sort(key=lambda pair: (-pair[1], pair[0]))
-        return found
+        return found[:limit]
 
     def groups(self, exclude: Iterable[int] = (), cannot_link: Iterable[tuple[int, int]] = ()) -> list[Group]:
         """Groups of two or more posts worth merging, best first; each post in at most
         one group. `exclude`: posts left out (already in a note item); `cannot_link`:
         pairs a moderator said are not the same, never in one group."""
         excluded = frozenset(exclude)
-        apart = frozenset(frozenset(pair) for pair in cannot_link)
-        key = (excluded, apart)
-        if self._groups_cache is not None and self._groups_cache[0] == key:
-            return list(self._groups_cache[1])
-        result = self._build_groups(excluded, apart)
-        self._groups_cache = (key, result)
+        apart = frozenset(frozenset(pair) for pair in cannot_link if pair[0] != pair[1])
+        state = self._groups_state
+        if state is None:
+            result = self._build_groups(None, excluded, apart)
+        else:
+            result = self._regroup_around_changes(state, excluded, apart)
+        self._dirty.clear()
+        self._groups_state = (excluded, apart, result)
         return list(result)
 
-    def _build_groups(self, excluded, apart) -> list[Group]:
-        pairs = self._pairs
-        seeds = [
-            (score, a, b)
-            for a, partners in pairs.items()
-            if a not in excluded
-            for b, score in partners.items()
-            if a < b and score >= GROUP_THRESHOLD and b not in excluded and frozenset((a, b)) not in apart
-        ]
-        seeds.sort(key=lambda p: (-p[0], p[1], p[2]))
-        group_of: dict[int, list[int]] = {}
-        for _score, a, b in seeds:
-            ga, gb = group_of.get(a), group_of.get(b)
-            if ga is not None and ga is gb:
-                continue
-            left, right = ga or [a], gb or [b]
-            total = 0.0
-            for x in left:
-                px = pairs[x]
-                for y in right:
-                    total += px.get(y, 0.0)
-            if total / (len(left) * len(right)) < GROUP_THRESHOLD:
-                continue
-            if apart and any(frozenset((x, y)) in apart for x in left for y in right):
-                continue
-            members = left + right
-            for m in members:
-                group_of[m] = members
-        found = {id(g): g for g in group_of.values()}.values()
-        result = []
-        for members in found:
-            scores = [pairs[x].get(y, 0.0) for x in members for y in members if x < y]
-            result.append(Group(tuple(sorted(members)), round(sum(scores) / len(scores), 4)))
+    def _regroup_around_changes(self, state, excluded, apart) -> list[Group]:
+        """Keep the groups no change reaches; regroup the changed posts, their partners
+        and the groups those were in. Cheap at any session size: a new post touches its
+        few dozen partners, not the session."""
+        prev_excluded, prev_apart, prev = state
+        touched = self._dirty | (excluded ^ prev_excluded)
+        for pair in apart ^ prev_apart:
+            touched |= pair
+        if not touched:
+            return prev
+        nodes: set[int] = set()
+        for rec_id in touched:
+            if rec_id in self._posts and rec_id not in excluded:
+                nodes.add(rec_id)
+                partners = self._pairs[rec_id].items()
+                nodes.update(b for b, sc in partners if sc >= GROUP_THRESHOLD and b not in excluded)
+        group_at = {m: k for k, g in enumerate(prev) for m in g.ids}
+        dissolved: set[int] = set()
+        frontier = set(nodes) | touched
+        while frontier:
+            found = {group_at[m] for m in frontier if m in group_at} - dissolved
+            dissolved |= found
+            frontier = set()
+            for k in found:
+                for m in prev[k].ids:
+                    if m in self._posts and m not in excluded and m not in nodes:
+                        nodes.add(m)
+                        frontier.add(m)
+        kept = [g for k, g in enumerate(prev) if k not in dissolved]
+        result = kept + self._build_groups(nodes, excluded, apart)
         result.sort(key=lambda g: (-g.score, g.ids))
         return result
+
+    def _build_groups(self, nodes: set[int] | None, excluded, apart) -> list[Group]:
+        """Average-linkage agglomeration of `nodes` (None: every post), best pair first:
+        two groups join only if the mean score over all their cross pairs (unremembered
+        pairs count as 0) reaches GROUP_THRESHOLD and no cannot-link pair would end up
+        inside."""
+        pairs = self._pairs
+
+        def eligible(b: int) -> bool:
+            return b not in excluded and (nodes is None or b in nodes)
+
+        seeds = [
+            (score, a, b)
+            for a in (pairs if nodes is None else nodes)
+            if eligible(a)
+            for b, score in pairs[a].items()
+            if a < b and score >= GROUP_THRESHOLD and eligible(b)
+        ]
+        seeds.sort(key=lambda p: (-p[0], p[1], p[2]))
+        group_of: dict[int, int] = {}  # post -> its group's key (a member)
+        members: dict[int, list[int]] = {}
+        links: dict[int, dict[int, float]] = {}  # group -> other group -> sum of cross scores
+        inner: dict[int, float] = {}  # group -> sum of its internal pair scores
+        forbidden: dict[int, set[int]] = {}  # group -> posts it must not take
+        for pair in apart:
+            x, y = tuple(pair)
+            forbidden.setdefault(x, set()).add(y)
+            forbidden.setdefault(y, set()).add(x)
+
+        def start(a: int) -> int:
+            if a not in group_of:
+                group_of[a] = a
+                members[a] = [a]
+                links[a] = {b: s for b, s in pairs[a].items() if eligible(b)}
+                inner[a] = 0.0
+            return group_of[a]
+
+        for _score, a, b in seeds:
+            ga, gb = start(a), start(b)
+            if ga == gb:
+                continue
+            cross = links[ga].get(gb, 0.0)
+            if cross / (len(members[ga]) * len(members[gb])) < GROUP_THRESHOLD:
+                continue
+            if len(members[ga]) < len(members[gb]):
+                ga, gb = gb, ga
+            fa, fb = forbidden.get(ga), forbidden.get(gb)
+            if fa and not fa.isdisjoint(members[gb]):
+                continue
+            # Merge gb into ga.
+            for other, s in links.pop(gb).items():
+                if other == ga:
+                    continue
+                back = links.get(other)
+                if back is not None:
+                    back.pop(gb, None)
+                    back[ga] = back.get(ga, 0.0) + s
+                links[ga][other] = links[ga].get(other, 0.0) + s
+            links[ga].pop(gb, None)
+            inner[ga] += inner.pop(gb) + cross
+            for m in members[gb]:
+                group_of[m] = ga
+            members[ga].extend(members.pop(gb))
+            if fb:
+                forbidden[ga] = (fa or set()) | fb
+        result = []
+        for key, ids in members.items():
+            if len(ids) > 1:
+                n_pairs = len(ids) * (len(ids) - 1) / 2
+                result.append(Group(tuple(sorted(ids)), round(min(inner[key] / n_pairs, 1.0), 4)))
+        result.sort(key=lambda g: (-g.score, g.ids))
+        return result
+
+
+def _run_starts(owners: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in a non-decreasing array."""
+    return np.flatnonzero(np.diff(owners, prepend=-1))
 
 
 def _widen(matrix, cols: int):
