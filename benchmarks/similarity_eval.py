@@ -103,13 +103,14 @@ def tune() -> None:
     grid = {
         "PREFIX_LENGTH": [4, 5, 6],
         "WORD_WEIGHT": [0.6, 0.75, 0.9],
-        "WHOLE_WEIGHT": [0.2, 0.35],
+        "WHOLE_WEIGHT": [0.2, 0.35, 0.5],
         "GROUP_THRESHOLD": [0.14, 0.18, 0.22, 0.26, 0.3],
     }
     results = []
     for values in itertools.product(*grid.values()):
         for name, value in zip(grid, values, strict=True):
             setattr(similarity, name, value)
+        similarity.JOIN_THRESHOLD = similarity.GROUP_THRESHOLD
         similarity._lemma_keys.cache_clear()
         for lemmatise in (True, False):
             s = summary([evaluate(lst, lemmatise) for lst in dev])

@@ -17,8 +17,9 @@ How two posts are compared (why: benchmarks/README.md, "Duplicate suggestions"):
   posts is `WHOLE_WEIGHT` × cosine(whole, whole) + (1 − `WHOLE_WEIGHT`) × the best
   cosine between a part of one and a part of the other.
 - IDF comes from the session itself: words every room uses ("mieszkańcy") count little.
-  It is recomputed whenever the session has doubled in size since the last time (up to
-  `IDF_FROZEN_AT` posts; beyond that it hardly moves and a refresh would stall a post).
+  It is recomputed (with every pair) once `IDF_REFRESH_SHARE` of the posts have been
+  added or withdrawn since the last time, up to `IDF_FROZEN_AT` posts: beyond that it
+  hardly moves, and recomputing would stall a post for about a second.
 - Groups are built from the pairs scoring at least `GROUP_THRESHOLD`, kept up to date on
   every upsert/discard, joined greedily best pair first with average linkage (two groups
   join only if their posts are alike *on average*, so one shared word cannot chain
@@ -43,7 +44,10 @@ from scipy import sparse
 
 # Pairs scoring at least this may be suggested as one group (and a group is kept only
 # while its members are alike on average at this level).
-GROUP_THRESHOLD = 0.18
+GROUP_THRESHOLD = 0.22
+# A post joins a group of two or more (or two groups join) only if their cross pairs
+# average at least this: stricter than pairing, so that groups do not snowball.
+JOIN_THRESHOLD = GROUP_THRESHOLD
 # Pairs scoring at least this are remembered between calls (for average linkage), at
 # most PAIR_LIMIT per post from its own comparison (its best ones), so that memory and
 # `groups()` stay linear in the session's size.
@@ -56,7 +60,8 @@ WHOLE_WEIGHT = 0.35
 # Lemmas (or, without morfeusz2, folded words) are compared by their first letters.
 PREFIX_LENGTH = 5
 CHAR_NGRAMS = (4, 5)
-IDF_FROZEN_AT = 2048
+IDF_REFRESH_SHARE = 0.25
+IDF_FROZEN_AT = 1500
 # Set to "1" to compare without morfeusz2 even where it is installed (tests, benchmarks).
 NO_MORFEUSZ_ENV = "HYBRID_SESSIONS_NO_MORFEUSZ"
 
@@ -192,6 +197,7 @@ class SimilarityIndex:
         self._pairs: dict[int, dict[int, float]] = {}  # scores >= PAIR_FLOOR, both ways
         self._df: dict[str, int] = {}  # posts per feature
         self._idf_n = 0  # posts when the IDF in use was computed
+        self._changes = 0  # posts added or withdrawn since
         self._idf: dict[str, float] = {}
         self._columns: dict[str, int] = {}
         self._matrix = None  # every post's unit vectors, see _units()
@@ -222,6 +228,7 @@ class SimilarityIndex:
             return
         for key in set(post.whole[0]) | set(post.whole[1]):
             self._df[key] -= 1
+        self._changes += 1
         for other in self._pairs.pop(rec_id, {}):
             self._pairs[other].pop(rec_id, None)
             self._dirty.add(other)
@@ -240,9 +247,11 @@ class SimilarityIndex:
                 self._df[key] = self._df.get(key, 0) + 1
             self._posts[rec_id] = _Post(whole, parts)
             self._pairs[rec_id] = {}
-        n = len(self._posts)
-        if self._idf_n == 0 or (n >= 2 * self._idf_n and self._idf_n < IDF_FROZEN_AT):
-            self._refresh_idf()  # every pair is recomputed with the new weights
+            self._changes += 1
+        if self._idf_n == 0 or (
+            self._changes >= IDF_REFRESH_SHARE * self._idf_n and self._idf_n < IDF_FROZEN_AT
+        ):
+            self.refresh()
             return
         new_ids = list(latest)
         self._append_units(new_ids)
@@ -251,8 +260,11 @@ class SimilarityIndex:
             self._dirty.add(rec_id)
             self._dirty.update(self._pairs[rec_id])
 
-    def _refresh_idf(self) -> None:
+    def refresh(self) -> None:
+        """Recompute the IDF from the posts now in the session, and with it every pair.
+        Done by itself as the session grows; O(n²/block), ~1 s at 2,000 posts."""
         n = len(self._posts)
+        self._changes = 0
         self._idf_n = max(n, 1)
         self._idf = {key: math.log((1 + n) / (1 + df)) + 1.0 for key, df in self._df.items() if df > 0}
         self._columns = {}
@@ -487,7 +499,8 @@ class SimilarityIndex:
             if ga == gb:
                 continue
             cross = links[ga].get(gb, 0.0)
-            if cross / (len(members[ga]) * len(members[gb])) < GROUP_THRESHOLD:
+            size_a, size_b = len(members[ga]), len(members[gb])
+            if cross / (size_a * size_b) < (GROUP_THRESHOLD if size_a == size_b == 1 else JOIN_THRESHOLD):
                 continue
             if len(members[ga]) < len(members[gb]):
                 ga, gb = gb, ga
