@@ -201,6 +201,7 @@ class SimilarityIndex:
         self._idf: dict[str, float] = {}
         self._columns: dict[str, int] = {}
         self._matrix = None  # every post's unit vectors, see _units()
+        self._layout_cache = None
         # The last groups() answer (excluded, apart, groups), and the posts whose pairs
         # changed since: only the groups around those are recomputed.
         self._groups_state = None
@@ -348,21 +349,42 @@ class SimilarityIndex:
             np.concatenate([part_row, add_part]),
         )
 
+    def _layout(self):
+        """What scoring needs about every post's units, cached with them: the transposed
+        matrix, each post's whole row, and for posts with parts their part rows."""
+        if self._layout_cache is None or self._layout_cache[0] is not self._matrix:
+            ids, matrix, owner, is_whole, part_row = self._units()
+            multi = np.zeros(len(ids), dtype=bool)
+            np.logical_or.at(multi, owner[~is_whole], True)
+            multi_cols = np.flatnonzero(part_row & multi[owner])
+            self._layout_cache = (
+                self._matrix,
+                matrix.T.tocsr(),
+                np.flatnonzero(is_whole),
+                np.flatnonzero(multi),
+                multi_cols,
+                _run_starts(owner[multi_cols]),
+            )
+        return self._layout_cache[1:]
+
     def _scores(self, query_ids: list[int]) -> tuple[list[int], np.ndarray]:
         """(all ids, scores[len(query_ids), len(all ids)]) of each query post against every post."""
-        ids, matrix, owner, is_whole, part_row = self._units()
+        ids = self._units()[0]
+        matrix_t, whole_rows, multi_posts, multi_cols, multi_starts = self._layout()
         q_matrix, q_owner, q_whole, q_part = self._unit_rows(query_ids)
-        cols = max(matrix.shape[1], q_matrix.shape[1])
-        products = (_widen(q_matrix, cols) @ _widen(matrix, cols).T).toarray()  # query units x all units
-        n_q, n = len(query_ids), len(ids)
-        whole = np.zeros((n_q, n), dtype=np.float32)
-        whole[np.ix_(q_owner[q_whole], owner[is_whole])] = products[np.ix_(q_whole, is_whole)]
-        # Best part-to-part cosine: first over the query post's parts, then over each
-        # post's. A post's units are contiguous rows and each has at least one part row,
-        # so both maxima are reduceat over runs.
-        sub = products[np.ix_(q_part, part_row)]
-        per_query = np.maximum.reduceat(sub, _run_starts(q_owner[q_part]), axis=0)
-        best_part = np.maximum.reduceat(per_query, _run_starts(owner[part_row]), axis=1)
+        cols = max(matrix_t.shape[0], q_matrix.shape[1])
+        if matrix_t.shape[0] < cols:
+            matrix_t = matrix_t.tocsr(copy=True)
+            matrix_t.resize((cols, matrix_t.shape[1]))
+        products = (_widen(q_matrix, cols) @ matrix_t).toarray()  # query units x all units
+        whole = products[q_whole][:, whole_rows]
+        # Best part-to-part cosine: first over the query post's parts (its units are
+        # contiguous rows, each post has at least one part row), then over each post's:
+        # a post without parts is its whole row; the others are reduced over their parts.
+        per_query = np.maximum.reduceat(products[q_part], _run_starts(q_owner[q_part]), axis=0)
+        best_part = per_query[:, whole_rows]
+        if len(multi_posts):
+            best_part[:, multi_posts] = np.maximum.reduceat(per_query[:, multi_cols], multi_starts, axis=1)
         return ids, WHOLE_WEIGHT * whole + (1.0 - WHOLE_WEIGHT) * best_part
 
     def _score_against_all(self, new_ids: list[int]) -> None:
