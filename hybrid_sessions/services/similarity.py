@@ -36,6 +36,7 @@ import math
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -61,6 +62,9 @@ WHOLE_WEIGHT = 0.35
 PREFIX_LENGTH = 5
 CHAR_NGRAMS = (4, 5)
 IDF_REFRESH_SHARE = 0.25
+# Features in more than this share of the posts (and more than MAX_DF_MIN posts) are ignored.
+MAX_DF_SHARE = 0.1
+MAX_DF_MIN = 100
 IDF_FROZEN_AT = 1500
 # Set to "1" to compare without morfeusz2 even where it is installed (tests, benchmarks).
 NO_MORFEUSZ_ENV = "HYBRID_SESSIONS_NO_MORFEUSZ"
@@ -148,17 +152,14 @@ def _content_words(text: str) -> list[str]:
 def _features(text: str, lemmatise: bool) -> tuple[dict[str, float], dict[str, float]]:
     """Term counts of one text: (lemma-prefix features, character n-gram features)."""
     words: dict[str, float] = {}
-    chars: dict[str, float] = {}
     content = _content_words(text)
     for word in content:
         keys = _lemma_keys(word, lemmatise)
         for key in keys:
-            words["w" + key] = words.get("w" + key, 0.0) + 1.0 / len(keys)
+            # "#" keeps a lemma prefix apart from a character n-gram of the same letters.
+            words["#" + key] = words.get("#" + key, 0.0) + 1.0 / len(keys)
     padded = " " + " ".join(_fold_word(w) for w in content) + " "
-    for n in CHAR_NGRAMS:
-        for i in range(len(padded) - n + 1):
-            gram = "c" + padded[i : i + n]
-            chars[gram] = chars.get(gram, 0.0) + 1.0
+    chars = Counter(padded[i : i + n] for n in CHAR_NGRAMS for i in range(len(padded) - n + 1))
     return words, chars
 
 
@@ -174,12 +175,18 @@ def _parts(text: str) -> list[str]:
 
 
 class _Post:
-    __slots__ = ("whole", "parts", "units")
+    """A post's units (the whole post, then its parts if it lists several ideas) as raw
+    term counts: one entry per (unit, feature), features as matrix columns."""
 
-    def __init__(self, whole, parts):
-        self.whole = whole  # (words, chars) term counts
-        self.parts = parts  # [(words, chars), ...], empty if the post is one idea
-        self.units = None  # (cols, vals, row lengths) of its weighted vectors, see _vectors()
+    __slots__ = ("cols", "tf", "unit", "half", "n_units", "doc_cols")
+
+    def __init__(self, cols, tf, unit, half, n_units, doc_cols):
+        self.cols = cols  # feature columns
+        self.tf = tf  # term counts
+        self.unit = unit  # 0 = the whole post, 1.. = its parts
+        self.half = half  # 0 = lemma prefix, 1 = character n-gram
+        self.n_units = n_units
+        self.doc_cols = doc_cols  # the whole post's distinct features (for document frequency)
 
 
 class SimilarityIndex:
@@ -195,11 +202,11 @@ class SimilarityIndex:
         self.lemmatise = bool(lemmatise) and morfeusz_available()
         self._posts: dict[int, _Post] = {}
         self._pairs: dict[int, dict[int, float]] = {}  # scores >= PAIR_FLOOR, both ways
-        self._df: dict[str, int] = {}  # posts per feature
+        self._df: dict[int, int] = {}  # posts per feature column
         self._idf_n = 0  # posts when the IDF in use was computed
         self._changes = 0  # posts added or withdrawn since
-        self._idf: dict[str, float] = {}
-        self._columns: dict[str, int] = {}
+        self._idf = np.zeros(0, dtype=np.float32)  # per column; longer columns: as rare as can be
+        self._columns: dict[str, int] = {}  # feature -> column (kept across refreshes)
         self._matrix = None  # every post's unit vectors, see _units()
         self._layout_cache = None
         # The last groups() answer (excluded, apart, groups), and the posts whose pairs
@@ -227,8 +234,8 @@ class SimilarityIndex:
         post = self._posts.pop(rec_id, None)
         if post is None:
             return
-        for key in set(post.whole[0]) | set(post.whole[1]):
-            self._df[key] -= 1
+        for col in post.doc_cols:
+            self._df[col] -= 1
         self._changes += 1
         for other in self._pairs.pop(rec_id, {}):
             self._pairs[other].pop(rec_id, None)
@@ -242,11 +249,10 @@ class SimilarityIndex:
             if rec_id in self._posts:
                 self.discard(rec_id)
         for rec_id, text in latest.items():
-            whole = _features(text, self.lemmatise)
-            parts = [_features(p, self.lemmatise) for p in _parts(text)]
-            for key in set(whole[0]) | set(whole[1]):
-                self._df[key] = self._df.get(key, 0) + 1
-            self._posts[rec_id] = _Post(whole, parts)
+            post = self._post(text)
+            for col in post.doc_cols:
+                self._df[col] = self._df.get(col, 0) + 1
+            self._posts[rec_id] = post
             self._pairs[rec_id] = {}
             self._changes += 1
         if self._idf_n == 0 or (
@@ -267,11 +273,14 @@ class SimilarityIndex:
         n = len(self._posts)
         self._changes = 0
         self._idf_n = max(n, 1)
-        self._idf = {key: math.log((1 + n) / (1 + df)) + 1.0 for key, df in self._df.items() if df > 0}
-        self._columns = {}
+        df = np.zeros(len(self._columns), dtype=np.float32)
+        if self._df:
+            counted = np.fromiter(self._df.keys(), dtype=np.int64)
+            df[counted] = np.fromiter(self._df.values(), dtype=np.float32)
+        self._idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+        # Features in a large share of the posts say little and cost the most to compare.
+        self._idf[df > max(MAX_DF_SHARE * n, MAX_DF_MIN)] = 0.0
         self._matrix = None
-        for post in self._posts.values():
-            post.units = None
         for pairs in self._pairs.values():
             pairs.clear()
         self._score_against_all(list(self._posts))
@@ -279,53 +288,67 @@ class SimilarityIndex:
 
     # -- vectors --
 
-    def _vectors(self, post: _Post):
-        """The post's units (whole, then parts) as weighted, normalised sparse rows:
-        (columns, values, entries per row); computed once per IDF."""
-        if post.units is None:
-            cols: list[int] = []
-            vals: list[float] = []
-            lengths: list[int] = []
-            for counts in (post.whole, *post.parts):
-                before = len(cols)
-                for half, share in ((counts[0], WORD_WEIGHT), (counts[1], 1.0 - WORD_WEIGHT)):
-                    # A feature unseen when the IDF was computed is as rare as can be.
-                    rare = math.log(1 + self._idf_n) + 1.0
-                    weights = {key: tf * self._idf.get(key, rare) for key, tf in half.items()}
-                    norm = math.sqrt(sum(w * w for w in weights.values()))
-                    if not norm:
-                        continue
-                    scale = math.sqrt(share) / norm
-                    for key, w in weights.items():
-                        col = self._columns.get(key)
-                        if col is None:
-                            col = self._columns[key] = len(self._columns)
-                        cols.append(col)
-                        vals.append(w * scale)
-                lengths.append(len(cols) - before)
-            post.units = (
-                np.asarray(cols, dtype=np.int64),
-                np.asarray(vals, dtype=np.float32),
-                np.asarray(lengths, dtype=np.int64),
-            )
-        return post.units
+    def _post(self, text: str) -> _Post:
+        cols: list[int] = []
+        tf: list[float] = []
+        unit: list[int] = []
+        half: list[int] = []
+        units = [_features(text, self.lemmatise)] + [_features(p, self.lemmatise) for p in _parts(text)]
+        columns = self._columns
+        for unit_no, counts in enumerate(units):
+            for half_no, terms in enumerate(counts):
+                # setdefault gives a new feature the next free column.
+                cols.extend([columns.setdefault(key, len(columns)) for key in terms])
+                tf.extend(terms.values())
+                unit.extend([unit_no] * len(terms))
+                half.extend([half_no] * len(terms))
+        doc_cols = [self._columns[key] for terms in units[0] for key in terms]
+        return _Post(
+            np.asarray(cols, dtype=np.int64),
+            np.asarray(tf, dtype=np.float32),
+            np.asarray(unit, dtype=np.int64),
+            np.asarray(half, dtype=np.int64),
+            len(units),
+            doc_cols,
+        )
 
     def _unit_rows(self, rec_ids: list[int]):
-        """The units of `rec_ids` as a CSR matrix, with each row's post index (into
-        rec_ids), whether it is the whole post, and whether it takes part in the
-        part-to-part comparison (a post's parts, or its whole if it has no parts)."""
-        units = [self._vectors(self._posts[rec_id]) for rec_id in rec_ids]
-        lengths = np.concatenate([u[2] for u in units]) if units else np.zeros(0, dtype=np.int64)
-        per_post = np.fromiter((len(u[2]) for u in units), dtype=np.int64, count=len(units))
-        owner = np.repeat(np.arange(len(units)), per_post)
-        starts = np.concatenate(([0], np.cumsum(per_post)[:-1])) if len(units) else per_post
-        is_whole = np.zeros(len(owner), dtype=bool)
-        is_whole[starts] = True
+        """The units of `rec_ids` as one CSR matrix of TF-IDF rows (each half normalised
+        and weighted by its share, so a dot product is the blended cosine), with each
+        row's post index (into rec_ids), whether it is the whole post, and whether it
+        takes part in the part-to-part comparison (a post's parts, or its whole if it has
+        no parts)."""
+        posts = [self._posts[rec_id] for rec_id in rec_ids]
+        per_post = np.fromiter((p.n_units for p in posts), dtype=np.int64, count=len(posts))
+        n_units = int(per_post.sum())
+        offsets = np.concatenate(([0], np.cumsum(per_post)[:-1])).astype(np.int64)
+        owner = np.repeat(np.arange(len(posts)), per_post)
+        is_whole = np.zeros(n_units, dtype=bool)
+        is_whole[offsets] = True
         part_row = ~is_whole | (per_post[owner] == 1)
-        indptr = np.concatenate(([0], np.cumsum(lengths)))
-        cols = np.concatenate([u[0] for u in units]) if units else np.zeros(0, dtype=np.int64)
-        vals = np.concatenate([u[1] for u in units]) if units else np.zeros(0, dtype=np.float32)
-        matrix = sparse.csr_matrix((vals, cols, indptr), shape=(len(owner), max(len(self._columns), 1)))
+        if not posts:
+            empty = sparse.csr_matrix((0, max(len(self._columns), 1)), dtype=np.float32)
+            return empty, owner, is_whole, part_row
+        cols = np.concatenate([p.cols for p in posts])
+        tf = np.concatenate([p.tf for p in posts])
+        half = np.concatenate([p.half for p in posts])
+        row = np.concatenate([p.unit + off for p, off in zip(posts, offsets.tolist(), strict=True)])
+        # A feature unseen when the IDF was computed is as rare as can be.
+        rare = np.float32(math.log(1 + self._idf_n) + 1.0)
+        known = cols < len(self._idf)
+        idf = np.full(len(cols), rare, dtype=np.float32)
+        idf[known] = self._idf[cols[known]]
+        weights = tf * idf
+        segment = row * 2 + half
+        norms = np.sqrt(np.bincount(segment, weights=weights * weights, minlength=2 * n_units))
+        shares = np.sqrt(np.array([WORD_WEIGHT, 1.0 - WORD_WEIGHT], dtype=np.float32))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            vals = np.nan_to_num(weights * shares[half] / norms[segment]).astype(np.float32)
+        keep = vals != 0
+        if not keep.all():
+            cols, vals, row = cols[keep], vals[keep], row[keep]
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(row, minlength=n_units))))
+        matrix = sparse.csr_matrix((vals, cols, indptr), shape=(n_units, max(len(self._columns), 1)))
         return matrix, owner, is_whole, part_row
 
     def _units(self):
@@ -381,7 +404,12 @@ class SimilarityIndex:
         # Best part-to-part cosine: first over the query post's parts (its units are
         # contiguous rows, each post has at least one part row), then over each post's:
         # a post without parts is its whole row; the others are reduced over their parts.
-        per_query = np.maximum.reduceat(products[q_part], _run_starts(q_owner[q_part]), axis=0)
+        q_rows = np.flatnonzero(q_part)
+        starts = _run_starts(q_owner[q_rows])
+        per_query = products[q_rows[starts]]
+        for k in np.flatnonzero(np.diff(np.append(starts, len(q_rows))) > 1).tolist():
+            end = starts[k + 1] if k + 1 < len(starts) else len(q_rows)
+            per_query[k] = products[q_rows[starts[k] : end]].max(axis=0)
         best_part = per_query[:, whole_rows]
         if len(multi_posts):
             best_part[:, multi_posts] = np.maximum.reduceat(per_query[:, multi_cols], multi_starts, axis=1)
