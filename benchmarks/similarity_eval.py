@@ -97,6 +97,94 @@ def _print_row(name: str, split: str, s: dict) -> None:
     )
 
 
+THRESHOLDS = [0.14, 0.18, 0.22, 0.26, 0.3, 0.35, 0.4, 0.45, 0.5]
+
+
+def pair_counts(index, posts: list[dict]) -> tuple[int, int, int]:
+    cluster = {p["id"]: p["cluster"] for p in posts}
+    predicted = {pair for g in index.groups() for pair in itertools.combinations(g.ids, 2)}
+    tp = sum(1 for a, b in predicted if cluster[a] == cluster[b])
+    return tp, len(predicted)
+
+
+def ablation() -> None:
+    """What each piece gives: every variant gets its own threshold by the same rule (best
+    dev pair F1 with dev pair precision >= 0.5), then is reported on the held-out lists."""
+    saved = {
+        k: getattr(similarity, k)
+        for k in ("WORD_WEIGHT", "WHOLE_WEIGHT", "GROUP_THRESHOLD", "JOIN_THRESHOLD")
+    }
+    variants = [
+        ("char 4-5-gram TF-IDF, whole post (baseline)", {"WORD_WEIGHT": 0.0, "WHOLE_WEIGHT": 1.0}, False),
+        ("char n-grams + parts", {"WORD_WEIGHT": 0.0}, False),
+        ("+ folded word prefixes (fallback)", {}, False),
+        ("+ morfeusz2 lemma prefixes, no parts", {"WHOLE_WEIGHT": 1.0}, True),
+        ("+ morfeusz2 lemma prefixes (chosen)", {}, True),
+    ]
+    print("\n### What each piece gives (threshold chosen per variant on dev)\n")
+    print(
+        "| variant | threshold | dev top-3 | dev F1 | held-out top-3 | held-out P | held-out R | held-out F1 |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    lists = load_lists()
+    try:
+        for name, settings, lemmatise in variants:
+            for key, value in saved.items():
+                setattr(similarity, key, value)
+            for key, value in settings.items():
+                setattr(similarity, key, value)
+            indexes = []
+            for lst in lists:
+                index = similarity.SimilarityIndex(lemmatise=lemmatise)
+                index.upsert_many((p["id"], p["text"]) for p in lst["posts"])
+                indexes.append((lst, index))
+            top3 = {}
+            for split in ("dev", "held-out"):
+                rows = [_top3(index, lst["posts"]) for lst, index in indexes if lst["split"] == split]
+                top3[split] = sum(h for h, _n in rows) / sum(n for _h, n in rows)
+            figures = {}
+            for threshold in THRESHOLDS:
+                similarity.GROUP_THRESHOLD = similarity.JOIN_THRESHOLD = threshold
+                for split in ("dev", "held-out"):
+                    tp = predicted = gold = 0
+                    for lst, index in indexes:
+                        if lst["split"] == split:
+                            index._groups_state = None
+                            t, p = pair_counts(index, lst["posts"])
+                            tp, predicted, gold = tp + t, predicted + p, gold + _gold_pairs(lst["posts"])
+                    precision = tp / predicted if predicted else 0.0
+                    recall = tp / gold
+                    f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+                    figures[threshold, split] = (precision, recall, f1)
+            eligible = [t for t in THRESHOLDS if figures[t, "dev"][0] >= 0.5] or THRESHOLDS
+            best = max(eligible, key=lambda t: figures[t, "dev"][2])
+            p, r, f1 = figures[best, "held-out"]
+            print(
+                f"| {name} | {best} | {top3['dev']:.3f} | {figures[best, 'dev'][2]:.3f} "
+                f"| {top3['held-out']:.3f} | {p:.3f} | {r:.3f} | {f1:.3f} |"
+            )
+    finally:
+        for key, value in saved.items():
+            setattr(similarity, key, value)
+
+
+def _top3(index, posts: list[dict]) -> tuple[int, int]:
+    cluster = {p["id"]: p["cluster"] for p in posts}
+    sizes: dict[int, int] = {}
+    for p in posts:
+        sizes[p["cluster"]] = sizes.get(p["cluster"], 0) + 1
+    ids = [p["id"] for p in posts if sizes[p["cluster"]] > 1]
+    hits = sum(1 for i in ids if any(cluster[j] == cluster[i] for j, _s in index.similar(i, 3)))
+    return hits, len(ids)
+
+
+def _gold_pairs(posts: list[dict]) -> int:
+    sizes: dict[int, int] = {}
+    for p in posts:
+        sizes[p["cluster"]] = sizes.get(p["cluster"], 0) + 1
+    return sum(n * (n - 1) // 2 for n in sizes.values())
+
+
 def tune() -> None:
     """Grid search on the DEV lists only; prints the best settings by pair F1 (top-3 ties)."""
     dev = [lst for lst in load_lists() if lst["split"] == "dev"]
@@ -139,6 +227,8 @@ def main() -> None:
     else:
         print("\n(morfeusz2 is not installed here: only the fallback is measured)")
     table(lemmatise=False)
+    if similarity.morfeusz_available():
+        ablation()
     print(f"\n{time.perf_counter() - started:.1f} s")
 
 
