@@ -39,8 +39,15 @@ def measure(n: int, lemmatise: bool) -> dict:
         index.upsert(n + k, post["text"])
         groups = index.groups()
         update.append(time.perf_counter() - started)
+    withdraw = []
+    for rec_id in range(0, n, max(1, n // 10)):
+        started = time.perf_counter()
+        index.discard(rec_id)
+        index.groups()
+        index.similar(rec_id + 1, 5)  # the first question after a withdrawal rebuilds the matrix
+        withdraw.append(time.perf_counter() - started)
     similar = []
-    for rec_id in range(0, n, max(1, n // 20)):
+    for rec_id in range(1, n, max(1, n // 20)):
         started = time.perf_counter()
         index.similar(rec_id, 5)
         similar.append(time.perf_counter() - started)
@@ -49,6 +56,7 @@ def measure(n: int, lemmatise: bool) -> dict:
         "build_cpu_s": build_cpu,
         "update_ms": [t * 1000 for t in update],
         "similar_ms": [t * 1000 for t in similar],
+        "withdraw_ms": [t * 1000 for t in withdraw],
         "groups": len(groups),
     }
 
@@ -60,15 +68,16 @@ def main() -> None:
     print(f"{args.posts} posts\n")
     print(
         "| lemmas | build wall / CPU (s) | upsert + groups median / max (ms) "
-        "| similar median / max (ms) | groups |"
+        "| discard + groups + similar median / max (ms) | similar median / max (ms) | groups |"
     )
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     modes = [True, False] if similarity.morfeusz_available() else [False]
     for lemmatise in modes:
         r = measure(args.posts, lemmatise)
         print(
             f"| {'morfeusz2' if lemmatise else 'fallback'} | {r['build_s']:.2f} / {r['build_cpu_s']:.2f} "
             f"| {statistics.median(r['update_ms']):.0f} / {max(r['update_ms']):.0f} "
+            f"| {statistics.median(r['withdraw_ms']):.0f} / {max(r['withdraw_ms']):.0f} "
             f"| {statistics.median(r['similar_ms']):.1f} / {max(r['similar_ms']):.1f} | {r['groups']} |"
         )
 
