@@ -2,11 +2,12 @@
 
 from .audit import AuditEvent
 from .moderator import Moderator, ModeratorToken
-from .note import Note, NoteItem, NoteItemSource, NoteSection, NoteVersion
+from .note import Note, NoteChange, NoteItem, NoteItemSource, NoteSection, NoteVersion
 from .panel import Panel, PanelPerson, panel_moderators
 from .participant import Participant
 from .recommendation import Recommendation, Vote
 from .room import BreakoutRoom
+from .suggestion import SuggestionDismissal
 
 __all__ = [
     "AuditEvent",
@@ -14,6 +15,7 @@ __all__ = [
     "Moderator",
     "ModeratorToken",
     "Note",
+    "NoteChange",
     "NoteItem",
     "NoteItemSource",
     "NoteSection",
@@ -22,6 +24,7 @@ __all__ = [
     "PanelPerson",
     "Participant",
     "Recommendation",
+    "SuggestionDismissal",
     "Vote",
     "panel_moderators",
 ]
