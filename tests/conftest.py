@@ -10,8 +10,8 @@ import pytest
 from config import TestingConfig
 from hybrid_sessions import create_app
 from hybrid_sessions.extensions import db, socketio
-from hybrid_sessions.models import Moderator, Participant
 from hybrid_sessions.live import suggestions
+from hybrid_sessions.models import Moderator, Participant
 from hybrid_sessions.services import accounts, curation, panels, participants, recommendations
 
 PASSWORD = "correct horse battery"
