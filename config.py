@@ -26,6 +26,16 @@ class Config:
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = int(os.environ.get("PORT", "5000"))
+    # Connection caps of `python wsgi.py` under eventlet (docs/deploy.md): a flood of
+    # idle sockets gets a 503 instead of the process's last file descriptor. 0 total
+    # means "what the file limit allows, less a reserve". Per address the default
+    # leaves room for a whole venue of 1,000 behind one NAT address (a page and a
+    # socket each); behind a proxy (PROXY_HOPS) every connection comes from the proxy,
+    # so the per-address cap is left to nginx's limit_conn there.
+    MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "0"))
+    MAX_CONNECTIONS_PER_ADDRESS = int(os.environ.get("MAX_CONNECTIONS_PER_ADDRESS", "2000"))
+    # A connection that sends no request line for this long is closed.
+    CONNECTION_IDLE_SECONDS = float(os.environ.get("CONNECTION_IDLE_SECONDS", "30"))
     LOAD_DEMO = _flag("LOAD_DEMO", True)
     # eventlet (the default), gevent or threading; wsgi.py monkey-patches to match.
     ASYNC_MODE = os.environ.get("ASYNC_MODE") or "eventlet"

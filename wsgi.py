@@ -77,6 +77,13 @@ if __name__ == "__main__":
     # pass paused the server for ~90 ms before, ~5 ms after.
     gc.collect()
     gc.freeze()
+    if MODE == "eventlet":
+        # Exclusive port, raised file limit, connection caps, EMFILE survived
+        # (hybrid_sessions/serving.py); socketio.run would do none of these.
+        from hybrid_sessions.serving import serve_eventlet
+
+        serve_eventlet(app, log_output=os.environ.get("ACCESS_LOG") == "1")
+        raise SystemExit(0)
     socketio.run(
         app,
         host=app.config["HOST"],
