@@ -326,10 +326,22 @@ def participant_erase(data: schemas.ParticipantRef) -> dict:
     """Erase a participant's name and posts (privacy); their items keep the wording."""
     moderator, panel = _moderated_panel(data.slug)
     erased = privacy.erase_participant(panel, data.participant_id, moderator)
+    _end_connections_of(panel.id, data.participant_id)
     for rec in erased:
         broadcast.recommendation("rec:updated", rec_shape(rec), panel.id)
+    broadcast.rooms_changed(panel)
     _note_changed(panel)
     return {"erased": len(erased)}
+
+
+def _end_connections_of(panel_id: int, participant_id: int) -> None:
+    """Close every socket of this process that speaks for the participant: it must not
+    post, move or receive the room's posts any more. A browser with other sessions
+    reconnects by itself, with the erased one left out (its token no longer resolves)."""
+    for sid, identity in list(_identities.items()):
+        if identity.participants.get(panel_id) == participant_id:
+            _identities.pop(sid, None)
+            socketio.server.disconnect(sid)
 
 
 @event("note:publish", schemas.SessionRef)

@@ -25,7 +25,8 @@ class Identity:
     def participant_in(self, panel_id: int) -> Participant:
         participant_id = self.participants.get(panel_id)
         participant = db.session.get(Participant, participant_id) if participant_id else None
-        if participant is None:
+        if participant is None or participant.erased_at is not None:
+            # An erased participant's socket (here or on another process) acts no more.
             raise Forbidden("join this session as a participant first")
         return participant
 
