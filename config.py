@@ -52,6 +52,8 @@ class Config:
     # A participant joins once and keeps their place for the whole event.
     PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None
+    # Days a moderator's API token (POST /api/v1/auth/token) stays valid.
+    MODERATOR_TOKEN_DAYS = float(os.environ.get("MODERATOR_TOKEN_DAYS", "30"))
     # The largest legitimate body is a session with its rooms and bios.
     MAX_CONTENT_LENGTH = 256 * 1024
     # One Socket.IO message: a 500-character post is far below this.

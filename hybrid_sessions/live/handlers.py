@@ -73,12 +73,20 @@ def revalidate_moderators() -> list[str]:
     moderator's open console from receiving the session's live data. Returns the
     closed socket ids.
     """
-    watched = {sid: i.moderator_id for sid, i in list(_identities.items()) if i.moderator_id}
-    active = accounts.still_active(set(watched.values()))
+    watched = {sid: i for sid, i in list(_identities.items()) if i.moderator_id}
+    # Disabled accounts, and sign-ins ended since (password change, sign-out, revoked
+    # or expired token).
+    active = accounts.still_active({i.moderator_id for i in watched.values()})
+    closed = [
+        sid
+        for sid, identity in watched.items()
+        if identity.moderator_id not in active or identity.current_moderator() is None
+    ]
     db.session.remove()
-    closed = [sid for sid, moderator_id in watched.items() if moderator_id not in active]
     for sid in closed:
-        log.warning("security: closing socket of disabled moderator %s", watched[sid])
+        log.warning(
+            "security: closing socket of moderator %s, no longer signed in", watched[sid].moderator_id
+        )
         _identities.pop(sid, None)
         socketio.server.disconnect(sid)
     return closed

@@ -51,7 +51,8 @@ def issue_token():
     """Trade a moderator's email and password for a bearer token."""
     body = schemas.parse(schemas.TokenRequest, _body())
     moderator = accounts.authenticate(body.email, body.password)
-    return jsonify({"token": accounts.issue_moderator_token(moderator)})
+    days = current_app.config["MODERATOR_TOKEN_DAYS"]
+    return jsonify({"token": accounts.issue_moderator_token(moderator, days)})
 
 
 @bp.get("/sessions")

@@ -78,7 +78,7 @@ def panel(slug: str):
         published = notes.get_published(panel)
     except NotFound:
         published = None
-    moderator = accounts.active_moderator(session.get("moderator_id"))
+    moderator = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
     return render_template(
         "panels/panel.html",
         panel=panel,
