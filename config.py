@@ -70,6 +70,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATE_LIMIT_POST = os.environ.get("RATE_LIMIT_POST") or "20/minute;5/5second"
     RATE_LIMIT_VOTE = os.environ.get("RATE_LIMIT_VOTE") or "120/minute"
+    # Every socket event of one person (participant or moderator), junk included.
+    RATE_LIMIT_LIVE_PER_IDENTITY = os.environ.get("RATE_LIMIT_LIVE_PER_IDENTITY") or "300/minute"
     RATE_LIMIT_LIVE_PER_ADDRESS = os.environ.get("RATE_LIMIT_LIVE_PER_ADDRESS") or "6000/minute"
     RATE_LIMIT_JOIN_PER_ADDRESS = os.environ.get("RATE_LIMIT_JOIN_PER_ADDRESS") or "1200/minute"
     RATE_LIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ADDRESS") or "30/minute"

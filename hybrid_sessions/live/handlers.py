@@ -30,16 +30,23 @@ def _me() -> Identity:
 
 
 def event(name: str, schema: type[schemas.Schema] | None = None, *, writes: bool = True):
-    """Register a handler that turns every outcome into an ack. Events that write are
-    counted against the per-address limit before anything else happens."""
+    """Register a handler that turns every outcome into an ack.
+
+    Budgets: every event, junk included, counts first against the sender's own budget
+    (participant or moderator, not the socket); only valid writes by participants
+    count against the coarse per-address budget, so one person's junk cannot use up a
+    whole venue's shared NAT address, and no participant can starve a moderator.
+    """
 
     def decorate(handler):
         @functools.wraps(handler)
         def wrapper(payload=None, *_ignored):
             try:
-                if writes:
-                    limits.per_address()
+                identity = _identities.get(request.sid)
+                limits.per_identity(identity.rate_key() if identity else f"sid:{request.sid}")
                 data = schemas.parse(schema, payload) if schema else payload
+                if writes and not (identity and identity.moderator_id):
+                    limits.per_address()
                 return {"ok": True, **(handler(data) or {})}
             except DomainError as exc:
                 db.session.rollback()

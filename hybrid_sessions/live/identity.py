@@ -27,6 +27,12 @@ class Identity:
     moderator_epoch: int | None = None
     moderator_token_hash: str | None = None
 
+    def rate_key(self) -> str:
+        """Whose budget an event counts against: the person, whichever socket they use."""
+        if self.moderator_id is not None:
+            return f"moderator:{self.moderator_id}"
+        return "participant:" + ",".join(map(str, sorted(self.participants.values())))
+
     def participant_in(self, panel_id: int) -> Participant:
         participant_id = self.participants.get(panel_id)
         participant = db.session.get(Participant, participant_id) if participant_id else None
