@@ -68,6 +68,9 @@ if __name__ == "__main__":
     # Alembic's progress lines are noise at start-up (migrations/env.py leaves an
     # already configured logging alone).
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    from hybrid_sessions.logs import drop_duplicate_handlers
+
+    drop_duplicate_handlers()
 
     for line in prepare(app):
         print(line, flush=True)

@@ -10,7 +10,7 @@ import logging
 from flask import current_app, request, session, url_for
 from flask_socketio import join_room, leave_room
 
-from .. import schemas
+from .. import logs, schemas
 from ..extensions import db, socketio
 from ..services import accounts, audit, notes, panels, participants, privacy, recommendations
 from ..services.errors import DomainError, Invalid
@@ -50,7 +50,7 @@ def event(name: str, schema: type[schemas.Schema] | None = None, *, writes: bool
                 return {"ok": True, **(handler(data) or {})}
             except DomainError as exc:
                 db.session.rollback()
-                if exc.code in ("forbidden", "unauthorized"):
+                if exc.code in ("forbidden", "unauthorized") and _first_refusal(name, exc.code):
                     identity = _identities.get(request.sid)
                     log.warning(
                         "security: refused %s (%s) for credential %s",
@@ -71,6 +71,21 @@ def event(name: str, schema: type[schemas.Schema] | None = None, *, writes: bool
         return wrapper
 
     return decorate
+
+
+# (socket id, event, reason) already logged: one line per connection and reason; and
+# all connections together at most a few lines a minute per event and reason, so a
+# script repeating a refused event cannot grow the log without bound.
+_refusals_logged: dict[str, set[tuple[str, str]]] = {}
+_refusal_budget = logs.Budget(per_window=20, window=60.0)
+
+
+def _first_refusal(name: str, code: str) -> bool:
+    seen = _refusals_logged.setdefault(request.sid, set())
+    if (name, code) in seen:
+        return False
+    seen.add((name, code))
+    return _refusal_budget.allow((name, code))[0]
 
 
 def revalidate_moderators() -> list[str]:
@@ -141,6 +156,7 @@ def connect(auth=None):
 @socketio.on("disconnect")
 def disconnect(*_args):
     _identities.pop(request.sid, None)
+    _refusals_logged.pop(request.sid, None)
 
 
 # --- participants ---------------------------------------------------------------------
