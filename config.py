@@ -24,6 +24,10 @@ class Config:
     # How many reverse proxies (nginx) stand in front and set X-Forwarded-For/-Proto:
     # the client's address for rate limits then comes from them. 0: none, trust nothing.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    # The site's address as people reach it (e.g. https://sesje.example.org), for links
+    # sent to others and QR codes. Unset: relative links, and QR codes name HOST:PORT
+    # (the LAN address when HOST is 0.0.0.0). Never taken from a request's Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = int(os.environ.get("PORT", "5000"))
     # Connection caps of `python wsgi.py` under eventlet (docs/deploy.md): a flood of

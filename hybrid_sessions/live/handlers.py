@@ -7,11 +7,12 @@ or `{"ok": false, "error": {"code", "message"}}`; a bad event never closes the s
 import functools
 import logging
 
-from flask import current_app, request, session, url_for
+from flask import current_app, request, session
 from flask_socketio import join_room, leave_room
 
 from .. import logs, schemas
 from ..extensions import db, socketio
+from ..links import public_url
 from ..services import accounts, audit, notes, panels, participants, privacy, recommendations
 from ..services.errors import DomainError, Invalid
 from ..services.shapes import panel_shape, rec_shape, room_shape
@@ -248,7 +249,8 @@ def _moderated_panel(slug: str):
 
 
 def _published_payload(slug: str, number: int) -> dict:
-    return {"version": number, "url": url_for("pages.note", slug=slug, _external=True)}
+    # Sent to everyone in the session: never the publishing moderator's Host header.
+    return {"version": number, "url": public_url("pages.note", slug=slug)}
 
 
 @event("session:watch", schemas.SessionWatch, writes=False)
