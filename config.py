@@ -61,6 +61,14 @@ class Config:
     RATE_LIMIT_LIVE_PER_ADDRESS = os.environ.get("RATE_LIMIT_LIVE_PER_ADDRESS") or "6000/minute"
     RATE_LIMIT_JOIN_PER_ADDRESS = os.environ.get("RATE_LIMIT_JOIN_PER_ADDRESS") or "1200/minute"
     RATE_LIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ADDRESS") or "30/minute"
+    # Email for event registrations (confirmation, moved up from a waiting list); none
+    # without MAIL_SERVER: the pages then ask people to save their personal link.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_FROM = os.environ.get("MAIL_FROM") or "hybrid-sessions@localhost"
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     # How often open pages catch up by sequence, in case a live event was lost.
     RESYNC_SECONDS = 30
     # How often open moderator sockets are checked against their accounts: a disabled
@@ -82,3 +90,4 @@ class TestingConfig(Config):
     PAGE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None
+    MAIL_SERVER = None

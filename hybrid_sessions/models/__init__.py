@@ -1,6 +1,7 @@
 """The domain's tables, one module per concept."""
 
 from .audit import AuditEvent
+from .event import Choice, Event, EventDay, Registration, Slot, Track
 from .moderator import Moderator, ModeratorToken
 from .note import Note, NoteItem, NoteItemSource, NoteSection, NoteVersion
 from .panel import Panel, PanelPerson, panel_moderators
@@ -11,6 +12,9 @@ from .room import BreakoutRoom
 __all__ = [
     "AuditEvent",
     "BreakoutRoom",
+    "Choice",
+    "Event",
+    "EventDay",
     "Moderator",
     "ModeratorToken",
     "Note",
@@ -20,8 +24,11 @@ __all__ = [
     "NoteVersion",
     "Panel",
     "PanelPerson",
+    "Registration",
     "Participant",
     "Recommendation",
+    "Slot",
+    "Track",
     "Vote",
     "panel_moderators",
 ]

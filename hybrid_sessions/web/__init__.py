@@ -29,7 +29,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, moderate, pages
+    from . import api, auth, events, moderate, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
@@ -37,6 +37,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(api.bp)
     # The API authenticates with bearer tokens, which a foreign site cannot send.
     csrf.exempt(api.bp)
+    app.register_blueprint(events.bp)
+    app.register_blueprint(events.api)
+    csrf.exempt(events.api)
 
     @app.after_request
     def security_headers(response):
