@@ -129,7 +129,8 @@ def _organiser_event(slug: str):
 def list_registrations(slug: str):
     """Every registration (the organiser only)."""
     event = _organiser_event(slug)
-    return jsonify({"registrations": [organiser_row(r) for r in reg.registrations(event)]})
+    positions = reg.waitlist_positions(event)
+    return jsonify({"registrations": [organiser_row(r, positions) for r in reg.registrations(event)]})
 
 
 @api.get("/<slug>/registrations.csv")
@@ -171,8 +172,8 @@ def erase_registration(slug: str, registration_id: int):
     return jsonify({"erased": True})
 
 
-def organiser_row(registration) -> dict:
-    shape = reg.registration_shape(registration, personal=True)
+def organiser_row(registration, positions: dict[int, int] | None = None) -> dict:
+    shape = reg.registration_shape(registration, personal=True, positions=positions)
     return {
         key: shape[key]
         for key in (

@@ -312,6 +312,22 @@ def waitlist_position(choice: Choice) -> int | None:
     return ahead + 1
 
 
+def waitlist_positions(event: Event) -> dict[int, int]:
+    """{choice id: position on its track's waiting list} for the whole event, at once."""
+    rows = db.session.execute(
+        sa.select(Choice.id, Choice.track_id)
+        .join(Registration, Registration.id == Choice.registration_id)
+        .where(Registration.event_id == event.id, Choice.status == Choice.WAITLISTED)
+        .order_by(Choice.id)
+    )
+    seen: dict[int, int] = {}
+    positions = {}
+    for choice_id, track_id in rows:
+        seen[track_id] = seen.get(track_id, 0) + 1
+        positions[choice_id] = seen[track_id]
+    return positions
+
+
 def waiting_list(track: Track) -> list[Choice]:
     return list(db.session.scalars(_waiting(track.id)))
 
@@ -359,7 +375,11 @@ def registrations(event: Event) -> list[Registration]:
     )
 
 
-def registration_shape(registration: Registration, *, personal: bool = False) -> dict:
+def registration_shape(
+    registration: Registration, *, personal: bool = False, positions: dict[int, int] | None = None
+) -> dict:
+    """The contract's registration object; `personal` adds what only the person and the
+    organiser see, including each waitlisted choice's `position` (1 = next to move up)."""
     shape = {
         "id": registration.id,
         "name": registration.name,
@@ -368,6 +388,11 @@ def registration_shape(registration: Registration, *, personal: bool = False) ->
         ],
     }
     if personal:
+        for choice, data in zip(registration.choices, shape["choices"], strict=True):
+            if positions is not None:
+                data["position"] = positions.get(choice.id)
+            else:
+                data["position"] = waitlist_position(choice)
         shape.update(
             email=registration.email,
             organisation=registration.organisation,
