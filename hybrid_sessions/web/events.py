@@ -21,6 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import schemas
@@ -244,7 +245,9 @@ class RegistrationForm(FlaskForm):
     name = StringField("name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("email", validators=[DataRequired(), Length(max=254)])
     organisation = StringField("organisation", validators=[Optional(), Length(max=300)])
-    attendance = RadioField("attendance", choices=[("in_room", ""), ("remote", "")], default="in_room")
+    attendance = RadioField(
+        "attendance", choices=[SelectChoice("in_room"), SelectChoice("remote")], default="in_room"
+    )
     consent = BooleanField("consent", validators=[DataRequired()])
 
 
