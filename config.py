@@ -61,6 +61,9 @@ class Config:
     RATE_LIMIT_LIVE_PER_ADDRESS = os.environ.get("RATE_LIMIT_LIVE_PER_ADDRESS") or "6000/minute"
     RATE_LIMIT_JOIN_PER_ADDRESS = os.environ.get("RATE_LIMIT_JOIN_PER_ADDRESS") or "1200/minute"
     RATE_LIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ADDRESS") or "30/minute"
+    # Merge suggestions reach moderators this long after a post (one recomputation
+    # covers a burst); 0: at once, in the same handler (tests).
+    SUGGESTIONS_DELAY_SECONDS = float(os.environ.get("SUGGESTIONS_DELAY_SECONDS", "0.2"))
     # Email for event registrations (confirmation, moved up from a waiting list); none
     # without MAIL_SERVER: the pages then ask people to save their personal link.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -86,6 +89,7 @@ class TestingConfig(Config):
     # tests run wsgi.py, which uses the default.
     ASYNC_MODE = "threading"
     MODERATOR_RECHECK_SECONDS = 0
+    SUGGESTIONS_DELAY_SECONDS = 0
     # Tests that want the page cache turn it on themselves.
     PAGE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = False

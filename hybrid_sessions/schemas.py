@@ -267,6 +267,37 @@ class NoteSummary(Schema):
     version: Version = None
 
 
+class NoteAddToItem(Schema):
+    slug: ShortStr
+    item_id: Id
+    recommendation_ids: Annotated[list[Id], Field(min_length=1, max_length=200)]
+    version: Version = None
+
+
+class NoteHistoryStep(Schema):
+    """note:undo and note:redo."""
+
+    slug: ShortStr
+    version: Version = None
+
+
+class NoteRestore(Schema):
+    slug: ShortStr
+    published_version: Id
+    version: Version = None
+
+
+class SuggestionsDismiss(Schema):
+    slug: ShortStr
+    recommendation_ids: Annotated[list[Id], Field(max_length=1000)]
+
+
+class RecSimilar(Schema):
+    slug: ShortStr
+    recommendation_id: Id
+    limit: StrictInt = 5
+
+
 S = TypeVar("S", bound=Schema)
 
 

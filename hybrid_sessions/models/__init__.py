@@ -3,11 +3,12 @@
 from .audit import AuditEvent
 from .event import Choice, Event, EventDay, Registration, Slot, Track
 from .moderator import Moderator, ModeratorToken
-from .note import Note, NoteItem, NoteItemSource, NoteSection, NoteVersion
+from .note import Note, NoteChange, NoteItem, NoteItemSource, NoteSection, NoteVersion
 from .panel import Panel, PanelPerson, panel_moderators
 from .participant import Participant
 from .recommendation import Recommendation, Vote
 from .room import BreakoutRoom
+from .suggestion import SuggestionDismissal
 
 __all__ = [
     "AuditEvent",
@@ -18,16 +19,18 @@ __all__ = [
     "Moderator",
     "ModeratorToken",
     "Note",
+    "NoteChange",
     "NoteItem",
     "NoteItemSource",
     "NoteSection",
     "NoteVersion",
     "Panel",
     "PanelPerson",
-    "Registration",
     "Participant",
     "Recommendation",
+    "Registration",
     "Slot",
+    "SuggestionDismissal",
     "Track",
     "Vote",
     "panel_moderators",

@@ -1,7 +1,7 @@
 """events
 
 Revision ID: e1a7c0d4b2f9
-Revises: 7bba4f588b3c
+Revises: 3034178f82e5
 Create Date: 2026-11-22 03:47:54.931915
 
 """
@@ -13,7 +13,7 @@ import hybrid_sessions.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'e1a7c0d4b2f9'
-down_revision = '7bba4f588b3c'
+down_revision = '3034178f82e5'
 branch_labels = None
 depends_on = None
 

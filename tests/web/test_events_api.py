@@ -154,7 +154,9 @@ def test_the_organiser_moves_and_checks_in(client, organiser):
         json={"slot_id": slot_id, "track_id": big},
         headers=_auth(organiser),
     ).get_json()["registration"]
-    assert moved["choices"] == [{"slot_id": slot_id, "track_id": big, "status": "confirmed"}]
+    assert moved["choices"] == [
+        {"slot_id": slot_id, "track_id": big, "status": "confirmed", "position": None}
+    ]
     checked = client.post(
         "/api/v1/events/osl-2030/check-in", json={"registration_id": jan}, headers=_auth(organiser)
     )
