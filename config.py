@@ -82,6 +82,14 @@ class Config:
     # Merge suggestions reach moderators this long after a post (one recomputation
     # covers a burst); 0: at once, in the same handler (tests).
     SUGGESTIONS_DELAY_SECONDS = float(os.environ.get("SUGGESTIONS_DELAY_SECONDS", "0.2"))
+    # Email for event registrations (confirmation, moved up from a waiting list); none
+    # without MAIL_SERVER: the pages then ask people to save their personal link.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_FROM = os.environ.get("MAIL_FROM") or "hybrid-sessions@localhost"
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     # How often open pages catch up by sequence, in case a live event was lost.
     RESYNC_SECONDS = 30
     # How often open moderator sockets are checked against their accounts: a disabled
@@ -104,3 +112,4 @@ class TestingConfig(Config):
     PAGE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None
+    MAIL_SERVER = None
