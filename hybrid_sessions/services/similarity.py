@@ -62,6 +62,9 @@ WHOLE_WEIGHT = 0.35
 PREFIX_LENGTH = 5
 CHAR_NGRAMS = (4, 5)
 IDF_REFRESH_SHARE = 0.25
+# Up to this many posts every change regroups the whole session (exact, < ~50 ms); above,
+# only the groups around the changed posts are regrouped (a close approximation).
+FULL_REGROUP_UP_TO = 1000
 # Features in more than this share of the posts (and more than MAX_DF_MIN posts) are ignored.
 MAX_DF_SHARE = 0.1
 MAX_DF_MIN = 100
@@ -83,6 +86,13 @@ _STOP_WORDS_TEXT = """
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
+# Words that say nothing about an idea, as (folded) lemmas: checked after morfeusz2.
+_STOP_LEMMAS_TEXT = """
+    byc miec moc musiec chciec trzeba nalezec warto powinien potrzeba potrzebny dobry
+    wazny duzy maly nowy rozny wszystek inny kazdy swoj sam taki ktory ten jaki zrobic
+    robic dac dawac zeby ktos cos wiecej bardzo
+"""
+STOP_LEMMAS = frozenset(_STOP_LEMMAS_TEXT.split())
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Where a phrase that lists several ideas is cut into parts.
 _PART_SPLIT = re.compile(r"[,;()\[\]/+•]|\s[-–—]\s|\s(?:oraz|and|a także)\s", re.IGNORECASE)
@@ -130,11 +140,15 @@ def _lemma_keys(word: str, lemmatise: bool) -> tuple[str, ...]:
         return ()
     keys: set[str] = set()
     if lemmatise and morfeusz_available() and not folded.isdigit():
+        known = False
         for start, _end, (_form, lemma, tag, _names, _quals) in _morfeusz.analyse(word):
             if start == 0 and tag not in ("ign", "interp"):
+                known = True
                 lemma = fold(lemma.split(":", 1)[0])
-                if lemma and lemma not in STOP_WORDS:
+                if lemma and lemma not in STOP_WORDS and lemma not in STOP_LEMMAS:
                     keys.add(lemma[:PREFIX_LENGTH])
+        if known and not keys:
+            return ()  # every reading is a stop-word ("musi" -> musieć)
     if not keys:
         keys.add(folded[:PREFIX_LENGTH])
     return tuple(sorted(keys))
@@ -469,7 +483,9 @@ class SimilarityIndex:
         excluded = frozenset(exclude)
         apart = frozenset(frozenset(pair) for pair in cannot_link if pair[0] != pair[1])
         state = self._groups_state
-        if state is None:
+        if state is not None and state[0] == excluded and state[1] == apart and not self._dirty:
+            result = state[2]
+        elif state is None or len(self._posts) <= FULL_REGROUP_UP_TO:
             result = self._build_groups(None, excluded, apart)
         else:
             result = self._regroup_around_changes(state, excluded, apart)
@@ -480,7 +496,9 @@ class SimilarityIndex:
     def _regroup_around_changes(self, state, excluded, apart) -> list[Group]:
         """Keep the groups no change reaches; regroup the changed posts, their partners
         and the groups those were in. Cheap at any session size: a new post touches its
-        few dozen partners, not the session."""
+        few dozen partners, not the session. Not always what regrouping everything would
+        give (greedy joining depends on the order of all pairs), but close, and every
+        rule holds: no excluded or withdrawn post, no cannot-link pair inside a group."""
         prev_excluded, prev_apart, prev = state
         touched = self._dirty | (excluded ^ prev_excluded)
         for pair in apart ^ prev_apart:

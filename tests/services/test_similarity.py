@@ -176,12 +176,11 @@ def test_upsert_of_an_existing_id_replaces_its_text():
     )
 
 
-@pytest.mark.parametrize("lemmatise", MODES)
-def test_incremental_changes_give_the_groups_of_a_rebuild(lemmatise):
-    """Posts arrive one by one (groups asked after each, so cached groups are repaired
-    around each change), some are edited or withdrawn, exclusions and dismissals come
-    and go: the groups end as those of a fresh index built from the final texts."""
-    lst = next(x for x in load_lists() if x["name"] == "seniorzy")
+def _live_session(name: str, lemmatise: bool, check=None):
+    """Posts of a list arrive one by one in random order (groups asked after each, so
+    cached groups are repaired around each change); some are edited or withdrawn;
+    exclusions and dismissals come and go. Returns the index and the final texts."""
+    lst = next(x for x in load_lists() if x["name"] == name)
     posts = [(p["id"], p["text"]) for p in lst["posts"]]
     rnd = random.Random(3)
     rnd.shuffle(posts)
@@ -198,18 +197,51 @@ def test_incremental_changes_give_the_groups_of_a_rebuild(lemmatise):
             other = rnd.choice(posts)[1]
             live.upsert(rec_id, other)  # an edit
             final[rec_id] = other
-        live.groups(exclude=sorted(final)[:3] if n % 2 else (), cannot_link=[(1, 2)] if n % 3 else ())
-    # Groups repaired around each change are those of regrouping the same pairs afresh.
-    repaired = live.groups()
-    live._groups_state = None
-    assert live.groups() == repaired
+        exclude = sorted(final)[:3] if n % 2 else []
+        apart = [tuple(sorted(final)[-2:])] if n % 3 and len(final) > 1 else []
+        groups = live.groups(exclude=exclude, cannot_link=apart)
+        if check:
+            check(groups, set(final), set(exclude), apart)
+    return live, final
+
+
+@pytest.mark.parametrize("lemmatise", MODES)
+def test_incremental_changes_give_the_groups_of_a_rebuild(lemmatise):
+    live, final = _live_session("seniorzy", lemmatise)
     assert all(set(partners) <= set(final) for partners in live._pairs.values())
-    # And, once the word weights are recomputed from the final posts, those of a new index.
+    # Once the word weights are recomputed from the final posts (as the live index does
+    # by itself as the session grows), the groups are those of a new index.
     live.refresh()
     rebuilt = SimilarityIndex(lemmatise=lemmatise)
     rebuilt.upsert_many(sorted(final.items()))
     for kwargs in ({}, {"exclude": [4, 5]}, {"cannot_link": [(1, 2)]}):
-        assert {g.ids for g in live.groups(**kwargs)} == {g.ids for g in rebuilt.groups(**kwargs)}
+        assert live.groups(**kwargs) == rebuilt.groups(**kwargs)
+        assert [live.similar(i, 3) for i in sorted(final)] == [rebuilt.similar(i, 3) for i in sorted(final)]
+
+
+def test_regrouping_around_changes_keeps_every_rule_and_stays_close(monkeypatch):
+    """Big sessions regroup only around each change (forced here on a small list)."""
+    monkeypatch.setattr(similarity, "FULL_REGROUP_UP_TO", 0)
+
+    def check(groups, live_ids, excluded, apart):
+        ids = [i for g in groups for i in g.ids]
+        assert len(ids) == len(set(ids))
+        assert set(ids) <= live_ids and not set(ids) & excluded
+        assert all(len(g.ids) >= 2 for g in groups)
+        for x, y in apart:
+            gx = group_containing(groups, x)
+            assert gx is None or y not in gx.ids
+
+    live, _final = _live_session("otwieranie-2021", True, check)
+    repaired = live.groups()
+    live._groups_state = None
+    full = live.groups()
+
+    def pairs(groups):
+        return {pair for g in groups for pair in itertools.combinations(g.ids, 2)}
+
+    agreement = len(pairs(repaired) & pairs(full)) / len(pairs(repaired) | pairs(full))
+    assert agreement >= 0.8
 
 
 def test_fallback_is_forced_by_the_environment(monkeypatch):
