@@ -47,7 +47,7 @@ from scipy import sparse
 # while its members are alike on average at this level).
 GROUP_THRESHOLD = 0.22
 # A post joins a group of two or more (or two groups join) only if their cross pairs
-# average at least this: stricter than pairing, so that groups do not snowball.
+# average at least this. A stricter value than GROUP_THRESHOLD gave nothing on dev.
 JOIN_THRESHOLD = GROUP_THRESHOLD
 # Pairs scoring at least this are remembered between calls (for average linkage), at
 # most PAIR_LIMIT per post from its own comparison (its best ones), so that memory and
@@ -62,7 +62,7 @@ WHOLE_WEIGHT = 0.35
 PREFIX_LENGTH = 5
 CHAR_NGRAMS = (4, 5)
 IDF_REFRESH_SHARE = 0.25
-# Up to this many posts every change regroups the whole session (exact, < ~50 ms); above,
+# Up to this many posts every change regroups the whole session (exact, ~50 ms at 1,000); above,
 # only the groups around the changed posts are regrouped (a close approximation).
 FULL_REGROUP_UP_TO = 1000
 # Features in more than this share of the posts (and more than MAX_DF_MIN posts) are ignored.
