@@ -45,7 +45,7 @@ from scipy import sparse
 
 # Pairs scoring at least this may be suggested as one group (and a group is kept only
 # while its members are alike on average at this level).
-GROUP_THRESHOLD = 0.22
+GROUP_THRESHOLD = 0.18
 # A post joins a group of two or more (or two groups join) only if their cross pairs
 # average at least this. A stricter value than GROUP_THRESHOLD gave nothing on dev.
 JOIN_THRESHOLD = GROUP_THRESHOLD
@@ -55,9 +55,9 @@ JOIN_THRESHOLD = GROUP_THRESHOLD
 PAIR_FLOOR = 0.1
 PAIR_LIMIT = 24
 # Share of the lemma-prefix half in a post's vector; the rest is character n-grams.
-WORD_WEIGHT = 0.75
+WORD_WEIGHT = 0.6
 # Share of the whole-post cosine in a score; the rest is the best part-to-part cosine.
-WHOLE_WEIGHT = 0.35
+WHOLE_WEIGHT = 0.5
 # Lemmas (or, without morfeusz2, folded words) are compared by their first letters.
 PREFIX_LENGTH = 5
 CHAR_NGRAMS = (4, 5)

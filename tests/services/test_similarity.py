@@ -296,5 +296,5 @@ def test_held_out_quality_does_not_regress(lemmatise):
     """Floors a little under what benchmarks/similarity_eval.py measures on the held-out
     lists (see benchmarks/README.md), so a change that makes suggestions worse fails."""
     top3, f1 = _held_out_figures(lemmatise)
-    assert top3 >= 0.76
-    assert f1 >= 0.36
+    assert top3 >= 0.74
+    assert f1 >= 0.37
