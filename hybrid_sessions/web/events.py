@@ -493,6 +493,24 @@ def report_md(slug: str):
     )
 
 
+@bp.get("/e/<slug>/report.docx")
+def report_docx(slug: str):
+    """The event report as a Word document."""
+    event = _event_or_404(slug)
+    body = report.report_docx(event, report.report_parts(event), _report_labels())
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.docx"'},
+    )
+
+
+@bp.get("/e")
+def event_list():
+    """Every event, by its first day (newest first)."""
+    return render_template("events/index.html", events=programme.list_events())
+
+
 # --- The organiser's view --------------------------------------------------------------
 
 

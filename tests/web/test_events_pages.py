@@ -187,3 +187,23 @@ def test_the_report_gathers_published_notes_in_programme_order(app, client, even
     assert markdown.startswith("# Organizowanie społeczności lokalnej")
     assert "## Współpraca z liderami" in markdown and "### Dla samorządu" in markdown
     assert "\\[x\\](javascript" in markdown
+
+
+def test_the_report_as_docx_and_the_event_list(app, client, event, scenario, make):
+    import io
+
+    from docx import Document
+
+    rec = make.post(scenario["ewa"][0], scenario["room_a"], "Więcej ławek w parku")
+    with app.app_context():
+        panel = panels.get_panel(scenario["slug"])
+        moderator = db.session.get(Moderator, scenario["moderator"])
+        notes.merge_into_note(panel, [rec], "Ławki w parku", "Dla samorządu", moderator)
+        notes.publish_note(panel, moderator)
+    response = client.get(f"/e/{event['slug']}/report.docx")
+    assert response.mimetype.endswith("wordprocessingml.document")
+    text = [p.text for p in Document(io.BytesIO(response.data)).paragraphs]
+    assert "Współpraca z liderami" in text and "Dla samorządu" in text
+    assert any(t.startswith("Ławki w parku") for t in text)
+    page = client.get("/e").get_data(as_text=True)
+    assert "Organizowanie społeczności lokalnej" in page and f"/e/{event['slug']}" in page
