@@ -61,6 +61,8 @@ class Config:
     RATE_LIMIT_LIVE_PER_ADDRESS = os.environ.get("RATE_LIMIT_LIVE_PER_ADDRESS") or "6000/minute"
     RATE_LIMIT_JOIN_PER_ADDRESS = os.environ.get("RATE_LIMIT_JOIN_PER_ADDRESS") or "1200/minute"
     RATE_LIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ADDRESS") or "30/minute"
+    # Event registrations (API and form): high enough for a venue behind one NAT address.
+    RATE_LIMIT_REGISTER_PER_ADDRESS = os.environ.get("RATE_LIMIT_REGISTER_PER_ADDRESS") or "1200/minute"
     # Merge suggestions reach moderators this long after a post (one recomputation
     # covers a burst); 0: at once, in the same handler (tests).
     SUGGESTIONS_DELAY_SECONDS = float(os.environ.get("SUGGESTIONS_DELAY_SECONDS", "0.2"))

@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import schemas
+from ..extensions import limiter
 from ..models import Choice
 from ..models.types import utcnow
 from ..services import accounts
@@ -40,6 +41,11 @@ api = Blueprint("events_api", __name__, url_prefix="/api/v1/events")
 @api.errorhandler(DomainError)
 def domain_error(exc: DomainError):
     return jsonify({"error": exc.to_dict(), **exc.extra}), exc.status
+
+
+def _limit(setting: str, **options):
+    """An HTTP rate limit per address, read from the config."""
+    return limiter.limit(lambda: current_app.config[setting], **options)
 
 
 def event_json(event) -> dict:
@@ -73,6 +79,7 @@ def personal_url(event, token: str) -> str:
 
 
 @api.post("/<slug>/registrations")
+@_limit("RATE_LIMIT_REGISTER_PER_ADDRESS")
 def register(slug: str):
     """Register; the token (the key to the personal page) is shown only in this answer."""
     event = programme.get_event(slug)
@@ -313,6 +320,7 @@ def event_ics(slug: str):
 
 
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
+@_limit("RATE_LIMIT_REGISTER_PER_ADDRESS", methods=["POST"])
 def register_page(slug: str):
     """The registration form: who, how, and one choice per parallel slot."""
     event = _event_or_404(slug)
