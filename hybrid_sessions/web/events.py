@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, StringField
+from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -28,6 +28,7 @@ from .. import schemas
 from ..extensions import limiter
 from ..models import Choice
 from ..models.types import utcnow
+from ..programme_file import parse_programme
 from ..services import accounts
 from ..services.errors import DomainError, Invalid, NotFound
 from ..services.events import ics, mail, programme, report
@@ -256,6 +257,29 @@ class RegistrationForm(FlaskForm):
         "attendance", choices=[SelectChoice("in_room"), SelectChoice("remote")], default="in_room"
     )
     consent = BooleanField("consent", validators=[DataRequired()])
+
+
+class ProgrammeForm(FlaskForm):
+    programme = TextAreaField("programme", validators=[DataRequired(), Length(max=200_000)])
+
+
+EXAMPLE_PROGRAMME = """title: "Organizowanie społeczności lokalnej"
+slug: osl-2030
+venue: Kraków
+registration_closes_at: "2030-11-18T23:59:00+01:00"
+days:
+  - date: 2030-11-24
+    slots:
+      - {starts_at: "12:00", ends_at: "13:30", kind: plenary, title: "Powitanie i wprowadzenie"}
+      - {starts_at: "13:30", ends_at: "14:30", kind: break, title: "Obiad"}
+      - starts_at: "14:30"
+        ends_at: "15:30"
+        kind: parallel
+        title: "Warsztaty"
+        tracks:
+          - {title: "Współpraca z liderami", lead: "Tomasz Stoński", capacity: 20}
+          - {title: "OSLowiec w OPS", lead: "Aleksandra Skonieczna", capacity: 20}
+"""
 
 
 class CheckInForm(FlaskForm):
@@ -520,6 +544,27 @@ def event_list():
 
 
 # --- The organiser's view --------------------------------------------------------------
+
+
+@bp.route("/e/new", methods=["GET", "POST"])
+@moderator_required
+def new_event(moderator):
+    """Create an event, or update one's own, from a programme in YAML or JSON."""
+    form = ProgrammeForm()
+    if request.method == "GET":
+        form.programme.data = EXAMPLE_PROGRAMME
+    error = None
+    if form.validate_on_submit():
+        try:
+            data = parse_programme(form.programme.data, current_app.config["DEFAULT_TIMEZONE"])
+            event, _created = programme.import_event(data, moderator)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect(url_for("events.programme_page", slug=event.slug))
+    elif request.method == "POST":
+        error = _("Paste the programme.")
+    return render_template("events/new.html", form=form, error=error), (400 if error else 200)
 
 
 def _managed_or_abort(moderator, slug: str):

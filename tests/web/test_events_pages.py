@@ -207,3 +207,21 @@ def test_the_report_as_docx_and_the_event_list(app, client, event, scenario, mak
     assert any(t.startswith("Ławki w parku") for t in text)
     page = client.get("/e").get_data(as_text=True)
     assert "Organizowanie społeczności lokalnej" in page and f"/e/{event['slug']}" in page
+
+
+def test_a_moderator_creates_and_updates_an_event_in_the_browser(client, scenario):
+    assert client.get("/e/new").status_code == 302  # sign in first
+    client.post("/login", data={"email": "mod@example.org", "password": PASSWORD})
+    form = client.get("/e/new").get_data(as_text=True)
+    assert "Powitanie i wprowadzenie" in form  # an example to start from
+    yaml_text = (
+        "title: Seminarium OSL\nslug: seminarium\ndays:\n  - date: 2030-10-22\n    slots:\n"
+        "      - {starts_at: 10:00, title: Otwarcie, kind: plenary}\n"
+    )
+    response = client.post("/e/new", data={"programme": yaml_text})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/e/seminarium")
+    client.post("/e/new", data={"programme": yaml_text.replace("Otwarcie", "Powitanie")})
+    event = client.get("/api/v1/events/seminarium").get_json()
+    assert event["days"][0]["slots"][0]["title"] == "Powitanie"
+    bad = client.post("/e/new", data={"programme": "title: X\ndays: []\n"})
+    assert bad.status_code == 400 and "days" in bad.get_data(as_text=True)
