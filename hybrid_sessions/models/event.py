@@ -105,7 +105,19 @@ class Track(db.Model):
 
 class Registration(db.Model):
     __tablename__ = "event_registrations"
-    __table_args__ = (sa.UniqueConstraint("event_id", "code"),)
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "code"),
+        # One active registration per email and event, even when a form is sent twice
+        # at once (a partial unique index: cancelled ones do not count).
+        sa.Index(
+            "uq_event_registrations_active_email",
+            "event_id",
+            "email",
+            unique=True,
+            sqlite_where=sa.text("cancelled_at IS NULL"),
+            postgresql_where=sa.text("cancelled_at IS NULL"),
+        ),
+    )
     REMOTE, IN_ROOM = "remote", "in_room"
     ATTENDANCE = (IN_ROOM, REMOTE)
 

@@ -165,6 +165,8 @@ def check_in(slug: str):
     """Tick a person present by `code` or `registration_id` (the organiser only)."""
     event = _organiser_event(slug)
     body = _body()
+    if not isinstance(body, dict):
+        raise Invalid("the body must be a JSON object")
     key = body.get("code") if body.get("code") is not None else body.get("registration_id")
     if key is None:
         raise Invalid("code or registration_id is required")
@@ -364,6 +366,11 @@ def register_page(slug: str):
                 )
             except reg.Closed:
                 error = _("Registration for this event is closed.")
+            except reg.AlreadyRegistered:
+                error = _(
+                    "This email is already registered for this event. Open the personal link you "
+                    "saved (or got by email), or ask the organisers."
+                )
             except DomainError as exc:
                 error = _field_message(exc)
             else:

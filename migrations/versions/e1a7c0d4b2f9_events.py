@@ -65,6 +65,13 @@ def upgrade():
     )
     with op.batch_alter_table('event_registrations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_registrations_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(
+            'uq_event_registrations_active_email',
+            ['event_id', 'email'],
+            unique=True,
+            sqlite_where=sa.text('cancelled_at IS NULL'),
+            postgresql_where=sa.text('cancelled_at IS NULL'),
+        )
 
     op.create_table('event_slots',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -134,6 +141,7 @@ def downgrade():
 
     op.drop_table('event_slots')
     with op.batch_alter_table('event_registrations', schema=None) as batch_op:
+        batch_op.drop_index('uq_event_registrations_active_email')
         batch_op.drop_index(batch_op.f('ix_event_registrations_event_id'))
 
     op.drop_table('event_registrations')

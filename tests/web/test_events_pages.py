@@ -225,3 +225,10 @@ def test_a_moderator_creates_and_updates_an_event_in_the_browser(client, scenari
     assert event["days"][0]["slots"][0]["title"] == "Powitanie"
     bad = client.post("/e/new", data={"programme": "title: X\ndays: []\n"})
     assert bad.status_code == 400 and "days" in bad.get_data(as_text=True)
+
+
+def test_registering_twice_with_one_email_says_where_the_first_one_is(client, event):
+    _personal_path(_register(client, event, "Ewa"))
+    again = _register(client, event, "Ewa")
+    assert again.status_code == 400
+    assert "already registered for this event" in again.get_data(as_text=True)
