@@ -510,6 +510,8 @@ def _report_labels() -> dict[str, str]:
         "support": _("Support"),
         "lead": _("Lead"),
         "none": _("No session of this event has a published note yet."),
+        "merged": _("Merged across sessions"),
+        "groups": _("Groups"),
     }
 
 
@@ -517,14 +519,62 @@ def _report_labels() -> dict[str, str]:
 def report_page(slug: str):
     """Every published session note of the event, in programme order."""
     event = _event_or_404(slug)
-    return render_template("events/report.html", event=event, parts=report.report_parts(event))
+    parts = report.report_parts(event)
+    manager = accounts.active_moderator(session.get("moderator_id"))
+    return render_template(
+        "events/report.html",
+        event=event,
+        parts=parts,
+        merged=report.merged_sections(event),
+        item_key=report.item_key,
+        item_groups=report.item_groups,
+        item_support=report.item_support,
+        can_manage=programme.can_manage(manager, event),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/e/<slug>/report/merge")
+@moderator_required
+def report_merge(moderator, slug: str):
+    """Merge published items of several sessions into one item of a report section."""
+    event = _managed_or_abort(moderator, slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        report.merge_across(
+            event,
+            report.report_parts(event),
+            request.form.getlist("item"),
+            request.form.get("text", ""),
+            request.form.get("section", ""),
+        )
+    except DomainError as exc:
+        flash(exc.message)
+    return redirect(url_for("events.report_page", slug=slug) + "#merged")
+
+
+@bp.post("/e/<slug>/report/items/<int:item_id>/remove")
+@moderator_required
+def report_remove(moderator, slug: str, item_id: int):
+    """Remove a merged item (the sessions' own notes are untouched)."""
+    event = _managed_or_abort(moderator, slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        report.remove_merged_item(event, item_id)
+    except DomainError as exc:
+        flash(exc.message)
+    return redirect(url_for("events.report_page", slug=slug) + "#merged")
 
 
 @bp.get("/e/<slug>/report.md")
 def report_md(slug: str):
     """The event report as Markdown."""
     event = _event_or_404(slug)
-    text = report.report_markdown(event, report.report_parts(event), _report_labels())
+    text = report.report_markdown(
+        event, report.report_parts(event), _report_labels(), report.merged_sections(event)
+    )
     return Response(
         text,
         mimetype="text/markdown",
@@ -536,7 +586,9 @@ def report_md(slug: str):
 def report_docx(slug: str):
     """The event report as a Word document."""
     event = _event_or_404(slug)
-    body = report.report_docx(event, report.report_parts(event), _report_labels())
+    body = report.report_docx(
+        event, report.report_parts(event), _report_labels(), report.merged_sections(event)
+    )
     return Response(
         body,
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

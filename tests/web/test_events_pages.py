@@ -232,3 +232,45 @@ def test_registering_twice_with_one_email_says_where_the_first_one_is(client, ev
     again = _register(client, event, "Ewa")
     assert again.status_code == 400
     assert "already registered for this event" in again.get_data(as_text=True)
+
+
+def test_the_organiser_merges_items_across_sessions_into_the_report(app, client, make, scenario):
+    # Two sessions, each linked to a workshop track, each with a published note.
+    with app.app_context():
+        moderator = db.session.get(Moderator, scenario["moderator"])
+        data = event_input(session_slug=scenario["slug"])
+        other_slug, (other_room, _) = make.panel(scenario["moderator"], slug="drugi-panel")
+        data.days[0].slots[2].tracks[1].session_slug = other_slug
+        programme.create_event(moderator, data)
+    first = make.post(scenario["ewa"][0], scenario["room_a"], "Ławki w parku")
+    person, _ = make.participant(other_slug, other_room, "Ola")
+    second = make.post(person, other_room, "Więcej ławek")
+    with app.app_context():
+        moderator = db.session.get(Moderator, scenario["moderator"])
+        for slug, rec in ((scenario["slug"], first), (other_slug, second)):
+            panel = panels.get_panel(slug)
+            notes.merge_into_note(panel, [rec], "Ławki w parku", "Dla samorządu", moderator)
+            notes.publish_note(panel, moderator)
+    client.post("/login", data={"email": "mod@example.org", "password": PASSWORD})
+    page = client.get("/e/osl-2030/report").get_data(as_text=True)
+    keys = re.findall(r'name="item" value="([^"]+)"', page)
+    assert len(keys) == 2
+    response = client.post(
+        "/e/osl-2030/report/merge",
+        data={"item": keys, "text": "Ławki w parkach", "section": "Korzyści dla samorządu"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Merged across sessions" in page and "Korzyści dla samorządu" in page
+    assert "Groups: Współpraca z liderami, OSLowiec w OPS" in page and "backed by 2 people" in page
+    markdown = client.get("/e/osl-2030/report.md").get_data(as_text=True)
+    assert "### Korzyści dla samorządu" in markdown and "Ławki w parkach" in markdown
+    bad = client.post(
+        "/e/osl-2030/report/merge",
+        data={"item": ["1:1:999"], "text": "x", "section": "y"},
+        follow_redirects=True,
+    )
+    assert "not in a published note" in bad.get_data(as_text=True)
+    item_id = re.search(r"/report/items/(\d+)/remove", page).group(1)
+    client.post(f"/e/osl-2030/report/items/{item_id}/remove")
+    assert "Korzyści dla samorządu" not in client.get("/e/osl-2030/report").get_data(as_text=True)
