@@ -285,7 +285,7 @@ days:
 
 
 class CheckInForm(FlaskForm):
-    code = StringField("code", validators=[DataRequired(), Length(max=20)])
+    code = StringField("code", validators=[DataRequired(), Length(max=500)])
 
 
 def _event_or_404(slug: str):
@@ -658,6 +658,20 @@ def organise(moderator, slug: str):
     )
 
 
+def _check_in_key(event, value: str):
+    """The code as typed, `#id`, or the personal link scanned from the person's QR code
+    (a scanner types it into the field)."""
+    if "/r/" in value:
+        token = value.split("/r/", 1)[1].split("/")[0].split("?")[0]
+        try:
+            return reg.registration_for_token(event, token).id
+        except DomainError:
+            raise NotFound("no registration for this link") from None
+    if value.startswith("#") and value[1:].isdigit():
+        return int(value[1:])
+    return value
+
+
 @bp.post("/e/<slug>/organise/check-in")
 @moderator_required
 def organise_check_in(moderator, slug: str):
@@ -667,11 +681,8 @@ def organise_check_in(moderator, slug: str):
     if not form.validate_on_submit():
         flash(_("Type the person's code."))
     else:
-        value = form.code.data.strip()
         try:
-            person = reg.check_in(
-                event, int(value[1:]) if value.startswith("#") and value[1:].isdigit() else value
-            )
+            person = reg.check_in(event, _check_in_key(event, form.code.data.strip()))
         except NotFound:
             flash(_("No registration has this code."))
         except DomainError as exc:

@@ -138,7 +138,7 @@ def test_the_event_calendar_lists_every_slot(client, event):
 
 def test_the_organiser_sees_lists_checks_in_moves_and_erases(client, event, scenario):
     _personal_path(_register(client, event, "Ewa"))
-    _personal_path(_register(client, event, "Jan"))
+    jan_link = _personal_path(_register(client, event, "Jan"))
     assert client.get(f"/e/{event['slug']}/organise").status_code == 302  # sign in first
     client.post("/login", data={"email": "mod@example.org", "password": PASSWORD})
     page = client.get(f"/e/{event['slug']}/organise").get_data(as_text=True)
@@ -152,6 +152,13 @@ def test_the_organiser_sees_lists_checks_in_moves_and_erases(client, event, scen
         f"/e/{event['slug']}/organise/check-in", data={"code": ewa["code"].lower()}, follow_redirects=True
     )
     assert "Ewa is checked in" in response.get_data(as_text=True)
+    # The personal link, as a scanner reads it from the QR code on Jan's phone.
+    scanned = client.post(
+        f"/e/{event['slug']}/organise/check-in",
+        data={"code": "http://localhost" + jan_link},
+        follow_redirects=True,
+    )
+    assert "Jan is checked in" in scanned.get_data(as_text=True)
     response = client.post(
         f"/e/{event['slug']}/organise/{jan['id']}/move",
         data={"track": f"{event['visit']}:{event['small']}"},
