@@ -35,6 +35,38 @@ def register(app: Flask) -> None:
             raise click.ClickException(exc.message) from None
         click.echo(f"Disabled moderator {moderator.email}")
 
+    @app.cli.command("list-tokens")
+    @click.argument("email")
+    def list_tokens(email: str) -> None:
+        """List a moderator's API tokens (id, issued, expires); never the tokens themselves."""
+        from .models.types import utcnow
+
+        try:
+            tokens = accounts.list_tokens(email)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        now = utcnow()
+        for token in tokens:
+            state = "valid" if token.expires_at > now else "expired"
+            click.echo(
+                f"{token.id}\tissued {token.created_at:%Y-%m-%d %H:%M} UTC"
+                f"\texpires {token.expires_at:%Y-%m-%d %H:%M} UTC\t{state}"
+            )
+        click.echo(f"{len(tokens)} token(s)")
+
+    @app.cli.command("revoke-tokens")
+    @click.argument("email")
+    @click.option(
+        "--id", "token_id", type=int, default=None, help="Revoke only this token (see list-tokens)."
+    )
+    def revoke_tokens(email: str, token_id: int | None) -> None:
+        """Revoke a moderator's API tokens: requests and sockets using them are refused."""
+        try:
+            revoked = accounts.revoke_tokens(email, token_id)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"Revoked {revoked} token(s)")
+
     @app.cli.command("import-programme")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_programme(path: Path) -> None:

@@ -80,5 +80,7 @@ def register(app: Flask) -> None:
         return {
             "current_locale": str(get_locale()),
             "languages": {"pl": "Polski", "en": "English"},
-            "signed_in": accounts.active_moderator(session.get("moderator_id")),
+            "signed_in": accounts.signed_in_moderator(
+                session.get("moderator_id"), session.get("moderator_epoch")
+            ),
         }
