@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .. import schemas
 from ..extensions import limiter
+from ..links import absolute_url, shareable_url
 from ..models import Choice
 from ..models.types import utcnow
 from ..programme_file import parse_programme
@@ -51,7 +52,7 @@ def _limit(setting: str, **options):
 
 def event_json(event) -> dict:
     shape = programme.event_shape(event)
-    shape["url"] = url_for("events.programme_page", slug=event.slug, _external=True)
+    shape["url"] = absolute_url("events.programme_page", slug=event.slug)
     return shape
 
 
@@ -75,8 +76,14 @@ def get_event(slug: str):
     return jsonify(event_json(programme.get_event(slug)))
 
 
+def mailed_personal_url(event, token: str) -> str:
+    """The personal link in an email: PUBLIC_URL or this server's address, never the
+    request's Host."""
+    return shareable_url("events.personal", slug=event.slug, token=token)
+
+
 def personal_url(event, token: str) -> str:
-    return url_for("events.personal", slug=event.slug, token=token, _external=True)
+    return absolute_url("events.personal", slug=event.slug, token=token)
 
 
 @api.post("/<slug>/registrations")
@@ -88,7 +95,7 @@ def register(slug: str):
     registration, token = reg.register(
         event, body.name, body.email, body.organisation, body.attendance, body.choice_pairs()
     )
-    mail.send_confirmation(event, registration, personal_url(event, token))
+    mail.send_confirmation(event, registration, mailed_personal_url(event, token))
     return jsonify(
         {
             "registration": reg.registration_shape(registration),
@@ -331,7 +338,11 @@ def _programme_context(event) -> dict:
 def programme_page(slug: str):
     """The programme, printable: days, slots, tracks with lead, place and places left."""
     event = _event_or_404(slug)
-    return render_template("events/programme.html", **_programme_context(event))
+    return render_template(
+        "events/programme.html",
+        programme_link=shareable_url("events.programme_page", slug=event.slug),
+        **_programme_context(event),
+    )
 
 
 @bp.get("/e/<slug>/calendar.ics")
@@ -374,8 +385,7 @@ def register_page(slug: str):
             except DomainError as exc:
                 error = _field_message(exc)
             else:
-                url = personal_url(event, token)
-                mail.send_confirmation(event, registration, url)
+                mail.send_confirmation(event, registration, mailed_personal_url(event, token))
                 return redirect(url_for("events.personal", slug=event.slug, token=token, new=1))
         else:
             error = _("Please correct the marked fields.")
@@ -495,7 +505,7 @@ def personal_qr(slug: str, token: str):
     event = _event_or_404(slug)
     _registration_or_404(event, token)
     buffer = io.BytesIO()
-    segno.make(personal_url(event, token), error="m").save(
+    segno.make(mailed_personal_url(event, token), error="m").save(
         buffer, kind="svg", scale=6, border=2, dark="#1d2430"
     )
     return Response(
