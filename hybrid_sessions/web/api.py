@@ -20,7 +20,10 @@ def domain_error(exc: DomainError):
 
 
 def _body() -> dict:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # JSON nested thousands deep: bad input, not a server failure
+        data = None
     if data is None:
         raise Invalid("the body must be JSON (Content-Type: application/json)")
     return data
@@ -124,7 +127,8 @@ def published_note(slug: str):
     """The latest published note, or `?version=N`."""
     panel = panels.get_panel(slug)
     number = request.args.get("version")
-    if number is not None and not number.isdigit():
+    # isdigit() alone accepts "²" and other digits int() refuses.
+    if number is not None and not (number.isascii() and number.isdigit()):
         raise Invalid("version must be a positive integer")
     version = notes.get_published(panel, int(number) if number else None)
     shape = published_shape(version)
