@@ -78,7 +78,10 @@ class Config:
     RATE_LIMIT_LIVE_PER_IDENTITY = os.environ.get("RATE_LIMIT_LIVE_PER_IDENTITY") or "300/minute"
     RATE_LIMIT_LIVE_PER_ADDRESS = os.environ.get("RATE_LIMIT_LIVE_PER_ADDRESS") or "6000/minute"
     RATE_LIMIT_JOIN_PER_ADDRESS = os.environ.get("RATE_LIMIT_JOIN_PER_ADDRESS") or "1200/minute"
+    # One budget for the sign-in page and the token endpoint together.
     RATE_LIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ADDRESS") or "30/minute"
+    # Failed sign-ins per account, from any address (distributed guessing).
+    RATE_LIMIT_SIGN_IN_PER_ACCOUNT = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ACCOUNT") or "10/minute;30/hour"
     # How often open pages catch up by sequence, in case a live event was lost.
     RESYNC_SECONDS = 30
     # How often open moderator sockets are checked against their accounts: a disabled

@@ -10,6 +10,7 @@ from ..models.types import utcnow
 from ..services import accounts, audit, notes, panels, participants, recommendations
 from ..services.errors import DomainError, Invalid, Unauthorized
 from ..services.shapes import panel_shape, published_shape
+from . import sign_in
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -50,11 +51,11 @@ def _limit(setting: str):
 
 
 @bp.post("/auth/token")
-@_limit("RATE_LIMIT_SIGN_IN_PER_ADDRESS")
+@sign_in.per_address()
 def issue_token():
     """Trade a moderator's email and password for a bearer token."""
     body = schemas.parse(schemas.TokenRequest, _body())
-    moderator = accounts.authenticate(body.email, body.password)
+    moderator = sign_in.authenticate(body.email, body.password)
     days = current_app.config["MODERATOR_TOKEN_DAYS"]
     return jsonify({"token": accounts.issue_moderator_token(moderator, days)})
 
