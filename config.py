@@ -82,6 +82,17 @@ class Config:
     RATE_LIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ADDRESS") or "30/minute"
     # Failed sign-ins per account, from any address (distributed guessing).
     RATE_LIMIT_SIGN_IN_PER_ACCOUNT = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ACCOUNT") or "10/minute;30/hour"
+    # Merge suggestions reach moderators this long after a post (one recomputation
+    # covers a burst); 0: at once, in the same handler (tests).
+    SUGGESTIONS_DELAY_SECONDS = float(os.environ.get("SUGGESTIONS_DELAY_SECONDS", "0.2"))
+    # Email for event registrations (confirmation, moved up from a waiting list); none
+    # without MAIL_SERVER: the pages then ask people to save their personal link.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_FROM = os.environ.get("MAIL_FROM") or "hybrid-sessions@localhost"
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     # How often open pages catch up by sequence, in case a live event was lost.
     RESYNC_SECONDS = 30
     # How often open moderator sockets are checked against their accounts: a disabled
@@ -99,7 +110,9 @@ class TestingConfig(Config):
     # tests run wsgi.py, which uses the default.
     ASYNC_MODE = "threading"
     MODERATOR_RECHECK_SECONDS = 0
+    SUGGESTIONS_DELAY_SECONDS = 0
     # Tests that want the page cache turn it on themselves.
     PAGE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None
+    MAIL_SERVER = None

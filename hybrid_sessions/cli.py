@@ -3,6 +3,8 @@
 `flask --app wsgi db upgrade` comes from Flask-Migrate.
 """
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -64,6 +66,19 @@ def register(app: Flask) -> None:
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         click.echo(f"Revoked {revoked} token(s)")
+
+    @app.cli.command("import-programme")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_programme(path: Path) -> None:
+        """Create an event from a JSON or YAML programme, or update the one with its slug."""
+        from .programme_file import read_programme
+        from .services.events.programme import import_event
+
+        try:
+            event, created = import_event(read_programme(path, app.config["DEFAULT_TIMEZONE"]))
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"{'Created' if created else 'Updated'} event {event.slug}")
 
     @app.cli.command("load-demo")
     def load_demo_command() -> None:

@@ -10,8 +10,9 @@ import pytest
 from config import TestingConfig
 from hybrid_sessions import create_app
 from hybrid_sessions.extensions import db, socketio
+from hybrid_sessions.live import suggestions
 from hybrid_sessions.models import Moderator, Participant
-from hybrid_sessions.services import accounts, panels, participants, recommendations
+from hybrid_sessions.services import accounts, curation, panels, participants, recommendations
 
 PASSWORD = "correct horse battery"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -38,6 +39,9 @@ def app(tmp_path, app_config):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+    # Session ids repeat from one test database to the next: no cached state may outlive one.
+    curation.forget_indexes()
+    suggestions.reset()
 
 
 @pytest.fixture

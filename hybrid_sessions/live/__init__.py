@@ -1,8 +1,8 @@
-"""The Socket.IO live protocol (CONTRACT.md section 4)."""
+"""The Socket.IO live protocol (CONTRACT.md sections 4 and 5)."""
 
 from flask import Flask
 
 
 def register(app: Flask) -> None:
     # Importing the module registers its handlers on the shared `socketio` object.
-    from . import handlers  # noqa: F401
+    from . import curation, handlers  # noqa: F401

@@ -6,17 +6,22 @@ from ..models import Panel
 from ..services import panels
 from ..services.notes import current_note_shape
 from ..services.shapes import room_shape
-from . import channels
+from . import channels, suggestions
 
 
 def recommendation(event: str, rec: dict, panel_id: int) -> None:
     """rec:new / rec:updated to the room (the poster too) and its moderators, once each."""
     socketio.emit(event, rec, to=[channels.breakout(rec["room_id"]), channels.moderators(panel_id)])
+    # A +1 changes no suggestion; a new, withdrawn or erased post may.
+    if event == "rec:new" or rec["status"] != "active":
+        suggestions.changed(panel_id)
 
 
 def note_updated(panel: Panel, note: dict | None = None) -> dict:
     note = note or current_note_shape(panel)
     socketio.emit("note:updated", note, to=channels.moderators(panel.id))
+    # Posts taken into items (or freed by a removal or an undo) leave or join suggestions.
+    suggestions.changed(panel.id)
     return note
 
 

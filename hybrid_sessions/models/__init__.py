@@ -1,19 +1,25 @@
 """The domain's tables, one module per concept."""
 
 from .audit import AuditEvent
+from .event import Choice, Event, EventDay, Registration, Slot, Track
 from .moderator import Moderator, ModeratorToken
-from .note import Note, NoteItem, NoteItemSource, NoteSection, NoteVersion
+from .note import Note, NoteChange, NoteItem, NoteItemSource, NoteSection, NoteVersion
 from .panel import Panel, PanelPerson, panel_moderators
 from .participant import Participant
 from .recommendation import Recommendation, Vote
 from .room import BreakoutRoom
+from .suggestion import SuggestionDismissal
 
 __all__ = [
     "AuditEvent",
     "BreakoutRoom",
+    "Choice",
+    "Event",
+    "EventDay",
     "Moderator",
     "ModeratorToken",
     "Note",
+    "NoteChange",
     "NoteItem",
     "NoteItemSource",
     "NoteSection",
@@ -22,6 +28,10 @@ __all__ = [
     "PanelPerson",
     "Participant",
     "Recommendation",
+    "Registration",
+    "Slot",
+    "SuggestionDismissal",
+    "Track",
     "Vote",
     "panel_moderators",
 ]

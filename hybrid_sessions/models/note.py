@@ -95,3 +95,26 @@ class NoteVersion(db.Model):
     published_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("moderators.id", ondelete="SET NULL")
     )
+
+
+class NoteChange(db.Model):
+    """One change of the working copy, with the whole note before and after it.
+
+    Undo is data, not code paths: undoing restores `before`, redoing restores `after`,
+    so every note operation gets undo by being recorded here. Changes marked `undone`
+    are the redo stack; a new change clears it.
+    """
+
+    __tablename__ = "note_changes"
+    __table_args__ = (sa.Index("ix_note_changes_note_id_id", "note_id", "id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    note_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("notes.id", ondelete="CASCADE"))
+    action: so.Mapped[str] = so.mapped_column(sa.String(40))
+    before: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    after: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    undone: so.Mapped[bool] = so.mapped_column(default=False)
+    moderator_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("moderators.id", ondelete="SET NULL")
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -20,7 +20,7 @@ from ..models import (
     Recommendation,
 )
 from ..models.types import utcnow
-from . import audit
+from . import audit, note_history
 from .errors import AlreadyMerged, Conflict, Invalid, NotFound
 from .lookup import MAX_ID, by_id
 from .panels import latest_published_version
@@ -53,7 +53,9 @@ def _conflict(panel: Panel) -> Conflict:
     )
 
 
-def _bump(panel: Panel, note: Note, expected_version: int | None) -> None:
+def _bump(panel: Panel, note: Note, expected_version: int | None) -> dict:
+    """Take the note's next revision, or raise Conflict; returns the note as it was
+    (for undo)."""
     seen = note.revision
     if expected_version is not None and expected_version != seen:
         raise _conflict(panel)
@@ -66,6 +68,13 @@ def _bump(panel: Panel, note: Note, expected_version: int | None) -> None:
     if result.rowcount != 1:
         raise _conflict(panel)
     note.revision = seen + 1
+    return note_history.snapshot(note)
+
+
+def _save(note: Note, action: str, before: dict, actor: Moderator) -> None:
+    """Commit a change of the working copy with its place in the undo history."""
+    note_history.record(note, action, before, actor)
+    db.session.commit()
 
 
 def _ids(value: object, field: str, limit: int) -> list[int]:
@@ -146,24 +155,8 @@ def merge_into_note(
     text = _item_text(text)
     title = _section_title(section)
     note = get_note(panel)
-    recs = (
-        db.session.scalars(
-            sa.select(Recommendation).where(
-                Recommendation.id.in_(rec_ids), Recommendation.panel_id == panel.id
-            )
-        ).all()
-        if rec_ids
-        else []
-    )
-    if len(recs) != len(rec_ids):
-        raise NotFound("a recommendation is not in this session")
-    if any(r.status != Recommendation.ACTIVE for r in recs):
-        raise Invalid("a withdrawn recommendation cannot be merged")
-    if rec_ids and db.session.scalar(
-        sa.select(NoteItemSource.id).where(NoteItemSource.recommendation_id.in_(rec_ids)).limit(1)
-    ):
-        raise AlreadyMerged("a recommendation is already in a note item")
-    _bump(panel, note, expected_version)
+    recs = _free_recommendations(panel, rec_ids)
+    before = _bump(panel, note, expected_version)
     target = _section_for(note, title)
     item = NoteItem(text=text, position=len(target.items), created_by_id=actor.id)
     item.sources = [NoteItemSource(recommendation_id=r.id) for r in recs]
@@ -172,12 +165,59 @@ def merge_into_note(
     audit.record(
         panel, actor, "note.merge", item_id=item.id, text=text, section=title, recommendation_ids=rec_ids
     )
+    _save_sources(note, "merge", before, actor)
+    return item
+
+
+def _free_recommendations(panel: Panel, rec_ids: list[int]) -> list[Recommendation]:
+    """These recommendations, if all are in the session, active and in no item yet."""
+    if not rec_ids:
+        return []
+    recs = db.session.scalars(
+        sa.select(Recommendation).where(Recommendation.id.in_(rec_ids), Recommendation.panel_id == panel.id)
+    ).all()
+    if len(recs) != len(rec_ids):
+        raise NotFound("a recommendation is not in this session")
+    if any(r.status != Recommendation.ACTIVE for r in recs):
+        raise Invalid("a withdrawn recommendation cannot be merged")
+    if db.session.scalar(
+        sa.select(NoteItemSource.id).where(NoteItemSource.recommendation_id.in_(rec_ids)).limit(1)
+    ):
+        raise AlreadyMerged("a recommendation is already in a note item")
+    return list(recs)
+
+
+def _save_sources(note: Note, action: str, before: dict, actor: Moderator) -> None:
+    """`_save` for a change that gives recommendations to an item."""
     try:
-        db.session.commit()
+        _save(note, action, before, actor)
     except IntegrityError:
         # Another moderator merged one of these in the same instant.
         db.session.rollback()
         raise AlreadyMerged("a recommendation is already in a note item") from None
+
+
+def add_to_item(
+    panel: Panel,
+    item_id: object,
+    recommendation_ids: object,
+    actor: Moderator,
+    expected_version: int | None = None,
+) -> NoteItem:
+    """A late duplicate joins an existing item: its sources and support grow, its
+    wording stays."""
+    rec_ids = _ids(recommendation_ids, "recommendation_ids", MAX_SOURCES)
+    if not rec_ids:
+        raise Invalid("recommendation_ids: give at least one recommendation")
+    note = get_note(panel)
+    item = _get_item(note, item_id)
+    if len(item.sources) + len(rec_ids) > MAX_SOURCES:
+        raise Invalid(f"an item has at most {MAX_SOURCES} sources")
+    recs = _free_recommendations(panel, rec_ids)
+    before = _bump(panel, note, expected_version)
+    item.sources.extend(NoteItemSource(recommendation_id=r.id) for r in recs)
+    audit.record(panel, actor, "note.add_to_item", item_id=item.id, recommendation_ids=rec_ids)
+    _save_sources(note, "add_to_item", before, actor)
     return item
 
 
@@ -196,7 +236,7 @@ def edit_item(
     new_title = _section_title(section) if section is not None else None
     if new_text is None and new_title is None:
         raise Invalid("give text or section to change")
-    _bump(panel, note, expected_version)
+    before_note = _bump(panel, note, expected_version)
     before = {"text": item.text, "section": item.section.title}
     if new_text is not None:
         item.text = new_text
@@ -210,7 +250,7 @@ def edit_item(
         before=before,
         after={"text": item.text, "section": item.section.title},
     )
-    db.session.commit()
+    _save(note, "edit_item", before_note, actor)
     return item
 
 
@@ -218,7 +258,7 @@ def remove_item(panel: Panel, item_id: object, actor: Moderator, expected_versio
     """Delete an item; its recommendations become free to merge again."""
     note = get_note(panel)
     item = _get_item(note, item_id)
-    _bump(panel, note, expected_version)
+    before = _bump(panel, note, expected_version)
     section = item.section
     # Enough to put the item back by hand: its wording, section and sources.
     audit.record(
@@ -232,7 +272,7 @@ def remove_item(panel: Panel, item_id: object, actor: Moderator, expected_versio
     )
     section.items.remove(item)
     _renumber(section.items)
-    db.session.commit()
+    _save(note, "remove_item", before, actor)
 
 
 def _position(value: object, length: int) -> int:
@@ -254,10 +294,10 @@ def move_item(
     item = _get_item(note, item_id)
     target = item.section if section_id is None else _get_section(note, section_id)
     position = _position(position, len(target.items) + (0 if target is item.section else 1))
-    _bump(panel, note, expected_version)
+    before = _bump(panel, note, expected_version)
     _move(item, target, position)
     audit.record(panel, actor, "note.move_item", item_id=item.id, section=target.title, position=position)
-    db.session.commit()
+    _save(note, "move_item", before, actor)
     return item
 
 
@@ -270,12 +310,12 @@ def move_section(
 ) -> None:
     note = get_note(panel)
     section = _get_section(note, section_id)
-    _bump(panel, note, expected_version)
+    before = _bump(panel, note, expected_version)
     note.sections.remove(section)
     note.sections.insert(_position(position, len(note.sections) + 1), section)
     _renumber(note.sections)
     audit.record(panel, actor, "note.move_section", section=section.title, position=section.position)
-    db.session.commit()
+    _save(note, "move_section", before, actor)
 
 
 def rename_section(
@@ -290,10 +330,10 @@ def rename_section(
     title = _section_title(title)
     if any(s.id != section.id and s.title.casefold() == title.casefold() for s in note.sections):
         raise Invalid("another section has this title")
-    _bump(panel, note, expected_version)
+    before = _bump(panel, note, expected_version)
     audit.record(panel, actor, "note.rename_section", before=section.title, after=title)
     section.title = title
-    db.session.commit()
+    _save(note, "rename_section", before, actor)
 
 
 def delete_section(
@@ -305,20 +345,20 @@ def delete_section(
     section = _get_section(note, section_id)
     if section.items:
         raise Invalid("move or remove this section's items first")
-    _bump(panel, note, expected_version)
+    before = _bump(panel, note, expected_version)
     audit.record(panel, actor, "note.delete_section", section=section.title)
     note.sections.remove(section)
     _renumber(note.sections)
-    db.session.commit()
+    _save(note, "delete_section", before, actor)
 
 
 def set_summary(panel: Panel, summary: object, actor: Moderator, expected_version: int | None = None) -> None:
     text = clean_text(summary, "summary", max_len=MAX_SUMMARY, min_len=0)
     note = get_note(panel)
-    _bump(panel, note, expected_version)
+    before = _bump(panel, note, expected_version)
     audit.record(panel, actor, "note.summary", length=len(text))
     note.summary = text
-    db.session.commit()
+    _save(note, "summary", before, actor)
 
 
 def publish_note(panel: Panel, actor: Moderator) -> NoteVersion:
@@ -368,3 +408,63 @@ def published_versions(panel: Panel) -> list[NoteVersion]:
             .order_by(NoteVersion.number.desc())
         )
     )
+
+
+def undo(panel: Panel, actor: Moderator, expected_version: int | None = None) -> None:
+    """Revert the note's last change (any moderator's), as every moderator sees it."""
+    note = get_note(panel)
+    change = note_history.last_done(note.id)
+    if change is None:
+        raise NotFound("nothing to undo")
+    _bump(panel, note, expected_version)
+    note_history.restore(note, change.before)
+    change.undone = True
+    audit.record(panel, actor, "note.undo", change=change.action, change_id=change.id)
+    db.session.commit()
+
+
+def redo(panel: Panel, actor: Moderator, expected_version: int | None = None) -> None:
+    """Re-apply the change undone last."""
+    note = get_note(panel)
+    change = note_history.first_undone(note.id)
+    if change is None:
+        raise NotFound("nothing to redo")
+    _bump(panel, note, expected_version)
+    note_history.restore(note, change.after)
+    change.undone = False
+    audit.record(panel, actor, "note.redo", change=change.action, change_id=change.id)
+    db.session.commit()
+
+
+def restore_published(
+    panel: Panel, number: object, actor: Moderator, expected_version: int | None = None
+) -> None:
+    """Make the draft what version `number` published (undoable like any change).
+
+    Sources whose recommendations were erased since stay: the item keeps its place in
+    the note, as it did in the published version.
+    """
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise Invalid("published_version must be an integer")
+    version = get_published(panel, number)
+    note = get_note(panel)
+    before = _bump(panel, note, expected_version)
+    content = version.content
+    note_history.restore(
+        note,
+        {
+            "summary": content.get("summary", ""),
+            "sections": [
+                {
+                    "title": section["title"],
+                    "items": [
+                        {"text": item["text"], "sources": [s["recommendation_id"] for s in item["sources"]]}
+                        for item in section["items"]
+                    ],
+                }
+                for section in content.get("sections", [])
+            ],
+        },
+    )
+    audit.record(panel, actor, "note.restore", version=version.number)
+    _save(note, "restore", before, actor)

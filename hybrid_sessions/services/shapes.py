@@ -21,6 +21,7 @@ from ..models import (
     Recommendation,
     Vote,
 )
+from . import note_history
 
 
 def iso(moment: datetime | None, tz: str | None = None) -> str | None:
@@ -184,6 +185,8 @@ def note_shape(note: Note, slug: str, published_version: int | None) -> dict:
         "published_version": published_version,
         "updated_at": iso(note.updated_at),
         "summary": note.summary,
+        # What undo and redo would do now (action names), or null.
+        "history": note_history.available(note.id),
         "sections": [
             {
                 "id": section.id,

@@ -31,14 +31,20 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, moderate, pages
+    from . import api, auth, curation, events, moderate, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(moderate.bp)
     app.register_blueprint(api.bp)
-    # The API authenticates with bearer tokens, which a foreign site cannot send.
+    app.register_blueprint(curation.bp)
+    # The API authenticates with bearer tokens, which a foreign site cannot send (the
+    # curation calls also take the console's cookie, and check CSRF themselves then).
     csrf.exempt(api.bp)
+    csrf.exempt(curation.bp)
+    app.register_blueprint(events.bp)
+    app.register_blueprint(events.api)
+    csrf.exempt(events.api)
 
     @app.after_request
     def security_headers(response):

@@ -1,7 +1,7 @@
 """revocable moderator access: token expiry and a per-account session epoch
 
 Revision ID: b41f0e9c2d17
-Revises: 7bba4f588b3c
+Revises: e1a7c0d4b2f9
 Create Date: 2026-11-22 04:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 import hybrid_sessions.models.types
 
 revision = "b41f0e9c2d17"
-down_revision = "7bba4f588b3c"
+down_revision = "e1a7c0d4b2f9"
 branch_labels = None
 depends_on = None
 

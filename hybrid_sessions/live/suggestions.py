@@ -1,0 +1,77 @@
+"""`suggestions:updated`: the session's merge suggestions, pushed to its moderators.
+
+Posts arrive in bursts ("post now!"), so a change only schedules a recomputation a
+moment later; every change within that moment is covered by the one recomputation,
+and the posting path pays only for scheduling it.
+"""
+
+import logging
+
+from cachetools import LRUCache
+from flask import current_app
+
+from ..extensions import db, socketio
+from ..models import Panel
+from ..services import curation
+from . import channels
+
+log = logging.getLogger(__name__)
+_pending: set[int] = set()
+# What each session's moderators were last sent: an unchanged list is not sent again.
+_last_sent: LRUCache = LRUCache(maxsize=256)
+
+
+def reset() -> None:
+    """Forget what was sent (tests that reuse session ids across databases need this)."""
+    _pending.clear()
+    _last_sent.clear()
+
+
+def _watched(panel_id: int) -> bool:
+    """Whether any moderator may be watching: with a message queue, they may be on
+    another process, so always; otherwise only if one is connected here."""
+    if current_app.config.get("MESSAGE_QUEUE_URL"):
+        return True
+    rooms = socketio.server.manager.rooms.get("/", {})
+    return bool(rooms.get(channels.moderators(panel_id)))
+
+
+def changed(panel_id: int) -> None:
+    """The session's posts or note changed: refresh its moderators' suggestions soon."""
+    if not _watched(panel_id):
+        _last_sent.pop(panel_id, None)
+        return
+    delay = current_app.config["SUGGESTIONS_DELAY_SECONDS"]
+    if not delay:
+        send(panel_id)
+        return
+    if panel_id in _pending:
+        return
+    _pending.add(panel_id)
+    app = current_app._get_current_object()
+
+    def later():
+        socketio.sleep(delay)
+        _pending.discard(panel_id)
+        with app.app_context():
+            try:
+                send(panel_id, pause=lambda: socketio.sleep(0))
+            except Exception:  # the next change schedules another try
+                log.exception("suggestions for session %s failed", panel_id)
+            finally:
+                db.session.remove()
+
+    socketio.start_background_task(later)
+
+
+def send(panel_id: int, pause=None) -> None:
+    panel = db.session.get(Panel, panel_id)
+    if panel is None:
+        return
+    groups = curation.suggestions(panel, pause)
+    if _last_sent.get(panel_id) == groups:
+        return
+    _last_sent[panel_id] = groups
+    socketio.emit(
+        "suggestions:updated", {"slug": panel.slug, "groups": groups}, to=channels.moderators(panel_id)
+    )
