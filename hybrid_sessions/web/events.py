@@ -330,7 +330,9 @@ def _programme_context(event) -> dict:
         "sessions": programme.linked_sessions(event),
         "places_left": programme.places_left,
         "is_open": reg.is_open(event, utcnow()),
-        "can_manage": programme.can_manage(accounts.active_moderator(session.get("moderator_id")), event),
+        "can_manage": programme.can_manage(
+            accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch")), event
+        ),
     }
 
 

@@ -106,6 +106,7 @@ def send_moved_up(event, moved) -> None:
                     ),
                     "",
                     _("Event: %(event)s", event=event.title),
+                    # Sent to someone else than the asker: never the request's Host.
                     shareable_url("events.programme_page", slug=event.slug),
                 ]
             )
