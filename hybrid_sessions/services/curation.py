@@ -136,13 +136,12 @@ def merged_ids(panel: Panel) -> set[int]:
 
 
 def dismissed_pairs(panel: Panel) -> list[tuple[int, int]]:
-    return list(
-        db.session.execute(
-            sa.select(SuggestionDismissal.first_id, SuggestionDismissal.second_id).where(
-                SuggestionDismissal.panel_id == panel.id
-            )
-        ).tuples()
+    rows = db.session.execute(
+        sa.select(SuggestionDismissal.first_id, SuggestionDismissal.second_id).where(
+            SuggestionDismissal.panel_id == panel.id
+        )
     )
+    return [(first, second) for first, second in rows]
 
 
 def suggestions(panel: Panel, pause: Callable[[], None] | None = None) -> list[dict]:
@@ -174,13 +173,12 @@ def dismiss(panel: Panel, recommendation_ids: object, actor: Moderator) -> int:
         raise NotFound("a recommendation is not in this session")
     wanted = {(a, b) for n, a in enumerate(ids) for b in ids[n + 1 :]}
     for attempt in (1, 2):
-        known = set(
-            db.session.execute(
-                sa.select(SuggestionDismissal.first_id, SuggestionDismissal.second_id).where(
-                    SuggestionDismissal.first_id.in_(ids), SuggestionDismissal.second_id.in_(ids)
-                )
-            ).tuples()
+        rows = db.session.execute(
+            sa.select(SuggestionDismissal.first_id, SuggestionDismissal.second_id).where(
+                SuggestionDismissal.first_id.in_(ids), SuggestionDismissal.second_id.in_(ids)
+            )
         )
+        known = {(first, second) for first, second in rows}
         new = sorted(wanted - known)
         db.session.add_all(
             SuggestionDismissal(panel_id=panel.id, first_id=a, second_id=b, moderator_id=actor.id)
