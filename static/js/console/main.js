@@ -94,7 +94,14 @@ function renderSelection() {
   const chosen = [...posts.selected].map((id) => state.recs.get(id)).filter(Boolean);
   $("selection-info").textContent = chosen.length ? fmt(S.selected, chosen.length) : S.nothing_selected;
   $("selected-list").replaceChildren(...chosen.map((r) => el("li", {}, el("strong", {}, store.roomName(r.room_id)), ": ", r.text)));
+  // The best-backed wording is pre-filled until the moderator types their own.
+  const text = $("merge-text");
+  if (!text.dataset.typed) text.value = store.bestText(chosen.map((r) => r.id));
 }
+$("merge-text").addEventListener("input", (e) => {
+  if (e.target.value) e.target.dataset.typed = "1";
+  else delete e.target.dataset.typed;
+});
 
 function renderSectionChoice() {
   const select = $("merge-section");
@@ -126,6 +133,7 @@ $("merge-form").addEventListener("submit", async (event) => {
   if (!ack) return;
   rememberSection(section);
   announce(fmt(S.merged_announce, ids.length));
+  delete $("merge-text").dataset.typed;
   posts.clearSelection();
   $("merge-text").value = "";
   $("new-section").value = "";

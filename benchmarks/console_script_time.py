@@ -1,0 +1,119 @@
+"""Script time per incoming post in the browser, with many posts on screen (issue 11 part 4).
+
+A real server, headless Chromium, the moderator console (all rooms' posts shown) and a
+participant's room page. With N posts already there, K more arrive one by one; the
+Chrome DevTools Protocol's `Performance.getMetrics` gives the main thread's
+ScriptDuration (JavaScript) and TaskDuration (script + style + layout + paint work)
+before and after, divided by K. Target: script <= 16 ms per post at 5,000 posts.
+
+    python benchmarks/console_script_time.py          # 500 posts (about a minute)
+    python benchmarks/console_script_time.py --full   # 500 and 5,000 posts
+"""
+
+import argparse
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from benchmarks.curation_tools import Crowd, bench_server, session_with_rooms  # noqa: E402
+from tests.e2e.helpers import join_in_browser, sign_in  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARRIVING = 20  # posts measured per run
+GAP = 0.15  # seconds between them: each is handled on its own, as in a real session
+
+
+def seed(crowd: Crowd, count: int) -> None:
+    """`count` posts spread over the crowd's rooms, one thread per room."""
+    rooms = len(crowd.rooms)
+
+    def room_posts(r: int) -> None:
+        for n in range(r, count, rooms):
+            crowd.post(r, f"Rekomendacja {n}: więcej godzin otwarcia i zajęć dla seniorów w sali {r + 1}")
+
+    with ThreadPoolExecutor(max_workers=min(rooms, 8)) as pool:
+        list(pool.map(room_posts, range(rooms)))
+
+
+def metrics(cdp) -> dict:
+    return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+
+
+def measure(page, crowd: Crowd, count_js: str, expected: int, room_index: int | None) -> tuple[float, float]:
+    """Script and task milliseconds per arriving post."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    page.wait_for_function(f"n => ({count_js}) >= n", arg=expected, polling=500, timeout=300_000)
+    page.wait_for_timeout(1500)  # let the first render and any pending suggestions settle
+    before = metrics(cdp)
+    for k in range(ARRIVING):
+        crowd.post(room_index if room_index is not None else k, f"Nowa rekomendacja na żywo numer {k}")
+        time.sleep(GAP)
+    page.wait_for_function(f"n => ({count_js}) >= n", arg=expected + ARRIVING, polling=500, timeout=60_000)
+    page.wait_for_timeout(800)  # the debounced suggestions update, too
+    after = metrics(cdp)
+    script = (after["ScriptDuration"] - before["ScriptDuration"]) * 1000 / ARRIVING
+    task = (after["TaskDuration"] - before["TaskDuration"]) * 1000 / ARRIVING
+    return script, task
+
+
+def run(sizes: list[int]) -> list[tuple]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        server = bench_server(Path(tmp))
+        browser = pw.chromium.launch(executable_path=CHROMIUM)
+        try:
+            for size in sizes:
+                # The console: 20 rooms, every post shown in its room's column.
+                session = session_with_rooms(server.base, f"Konsola {size}", 20)
+                crowd = Crowd(server.base, session, per_room=2)
+                seed(crowd, size)
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                sign_in(page, server.base, "anna@example.org")
+                page.goto(f"{server.base}/s/{session['slug']}/moderate")
+                script, task = measure(
+                    page, crowd, "document.querySelectorAll('#columns li.rec').length", size, None
+                )
+                rows.append(("console", size, script, task))
+                page.close()
+                crowd.close()
+                # The room page: one room holding all the posts.
+                session = session_with_rooms(server.base, f"Sala {size}", 1)
+                crowd = Crowd(server.base, session, per_room=4)
+                seed(crowd, size)
+                page = browser.new_page(viewport={"width": 390, "height": 844})
+                join_in_browser(page, server.base, session["slug"], "Czytelnik", session["rooms"][0]["id"])
+                script, task = measure(
+                    page, crowd, "document.querySelectorAll('#recs li.rec').length", size, 0
+                )
+                rows.append(("room page", size, script, task))
+                page.close()
+                crowd.close()
+        finally:
+            browser.close()
+            server.stop()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--full", action="store_true", help="also 5,000 posts")
+    args = parser.parse_args()
+    sizes = [500, 5000] if args.full else [500]
+    rows = run(sizes)
+    print(f"\nScript time per incoming post ({ARRIVING} posts arriving, {GAP * 1000:.0f} ms apart)\n")
+    print("| page | posts on screen | script ms/post | main-thread task ms/post | target |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for page, size, script, task in rows:
+        target = "<= 16 ms" if size >= 5000 else ""
+        print(f"| {page} | {size:,} | {script:.1f} | {task:.1f} | {target} |")
+
+
+if __name__ == "__main__":
+    main()
