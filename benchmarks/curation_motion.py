@@ -11,8 +11,9 @@ merges" view top to bottom, then the posts no suggestion covered:
   note (plus a choice in the list if the offered item is not the right one);
 - a post of another idea in a group: one click to leave it out first;
 - a group of different ideas: one click, "Not the same";
-- a post no group covered: dragged onto its idea's item (one action), or clicked and
-  added with "Add to note" (two actions: its own wording, the remembered section);
+- a post no group covered: dragged onto its idea's item (one action); an idea posted
+  once: "+ Note" on the post (one action: its own wording, the remembered section); an
+  idea in several posts no group caught: each clicked, then "Add to note";
 - finally "Publish" (one click).
 
 It knows the truth (each generated post's idea id) only to decide as a careful person
@@ -152,6 +153,11 @@ class Moderator:
                 self.note_changed(state["version"])
                 continue
             same = [r for r in state["open"] if self.cluster_of[r] == idea]
+            if len(same) == 1:
+                post.locator("button.add-one").click()
+                self.actions["post as its own item"] += 1
+                self.note_changed(state["version"])
+                continue
             for r in same:
                 page.locator(f"#columns li.rec[data-id='{r}'] .text").click()
                 self.actions["select a post"] += 1

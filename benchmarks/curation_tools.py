@@ -43,13 +43,20 @@ class Person:
             json={"display_name": name, "attendance": "remote", "room_id": room_id},
             timeout=30,
         ).json()["token"]
-        self.room_id = room_id
+        self.room_id, self.base, self.token = room_id, base, token
+        self.connect()
+
+    def connect(self) -> None:
         self.client = socketio.Client(reconnection=False)
-        self.client.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=10)
-        ack = self.client.call("room:join", {"room_id": room_id}, timeout=30)
+        self.client.connect(self.base, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
+        ack = self.client.call("room:join", {"room_id": self.room_id}, timeout=30)
         assert ack["ok"], ack
 
     def post(self, text: str) -> dict:
+        # A busy server (thousands of posts being loaded) may have dropped an idle
+        # connection; a person would simply reconnect.
+        if not self.client.connected:
+            self.connect()
         ack = self.client.call(
             "rec:post", {"room_id": self.room_id, "client_id": str(uuid.uuid4()), "text": text}, timeout=30
         )

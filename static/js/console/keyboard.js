@@ -2,7 +2,7 @@
    never fire while the person types in a field; Esc leaves the field for its group. */
 import { $, typing } from "./util.js";
 
-export function createKeyboard({ views, suggestions, posts, note }) {
+export function createKeyboard({ views, suggestions, posts, note, addOne }) {
   const help = $("help");
   $("open-help").addEventListener("click", () => help.showModal());
 
@@ -65,7 +65,13 @@ export function createKeyboard({ views, suggestions, posts, note }) {
       case "U":
         return act(() => note.redo());
       case "m": {
-        if (views.current() !== "suggestions") return act(() => $("merge-text").focus());
+        if (views.current() !== "suggestions") {
+          // A focused post with nothing selected becomes its own item; otherwise the form.
+          const active = document.activeElement;
+          const rec = active && active.closest ? active.closest("li.rec") : null;
+          if (rec && !posts.selected.size) return act(() => addOne(Number(rec.dataset.id)));
+          return act(() => $("merge-text").focus());
+        }
         const card = currentCard();
         return card ? act(() => suggestions.merge(card)) : undefined;
       }

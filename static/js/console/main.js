@@ -76,11 +76,20 @@ for (const tab of document.querySelectorAll(".tabs [role=tab]")) tab.addEventLis
 
 // --- the panels ------------------------------------------------------------------------------
 const filters = createFilters(store);
-const posts = createPosts(store, filters, { selectionChanged: renderSelection, erase: api.erase });
+/* One post as its own item, in the section used last: one action for an idea said once. */
+async function addOne(rec) {
+  const sections = state.note ? state.note.sections : [];
+  const section = lastSection() || (sections.length ? sections[sections.length - 1].title : S.default_section);
+  const ack = await api.merge([rec.id], rec.text, section);
+  if (!ack) return;
+  rememberSection(section);
+  announce(fmt(S.merged_announce, 1));
+}
+const posts = createPosts(store, filters, { selectionChanged: renderSelection, erase: api.erase, addOne });
 const suggestions = createSuggestions(store, filters, api);
 const note = createNote(store, api);
 const audit = createAudit(api);
-createKeyboard({ views, suggestions, posts, note });
+createKeyboard({ views, suggestions, posts, note, addOne: (id) => state.recs.get(id) && addOne(state.recs.get(id)) });
 let initialView = "posts";
 try {
   initialView = localStorage.getItem(VIEW_KEY) || "posts";

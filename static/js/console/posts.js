@@ -144,6 +144,8 @@ export function createPosts(store, filters, hooks) {
     if (merged) meta.append(el("span", { className: "badge ok" }, S.merged));
     if (rec.erased) meta.append(el("span", { className: "badge bad" }, S.erased));
     else if (rec.status === "withdrawn") meta.append(el("span", { className: "badge bad" }, S.withdrawn));
+    if (selectable)
+      meta.append(el("button", { type: "button", className: "icon-button add-one", title: S.add_one_title, "aria-label": `${S.add_one_title}: ${rec.text.slice(0, 60)}`, dataset: { addOne: "1" } }, S.add_one));
     if (!rec.erased) meta.append(el("button", { type: "button", className: "erase", title: S.erase_title, dataset: { erase: "1" } }, S.erase));
     node.replaceChildren(box, el("div", { className: "text" }, rec.text), meta);
     node.hidden = !filters.matches(rec);
@@ -265,6 +267,10 @@ export function createPosts(store, filters, hooks) {
     if (!node) return;
     const rec = state.recs.get(Number(node.dataset.id));
     if (!rec) return;
+    if (event.target.closest("[data-add-one]")) {
+      event.stopPropagation();
+      return hooks.addOne(rec);
+    }
     if (event.target.closest("[data-erase]")) {
       event.stopPropagation();
       return hooks.erase(rec);
