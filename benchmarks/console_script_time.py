@@ -47,6 +47,7 @@ def metrics(cdp) -> dict:
 
 def measure(page, crowd: Crowd, count_js: str, expected: int, room_index: int | None) -> tuple[float, float]:
     """Script and task milliseconds per arriving post."""
+    print(f"  measuring with {expected} posts…", file=sys.stderr, flush=True)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
     page.wait_for_function(f"n => ({count_js}) >= n", arg=expected, polling=500, timeout=300_000)

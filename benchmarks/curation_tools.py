@@ -58,7 +58,7 @@ class Person:
         if not self.client.connected:
             self.connect()
         ack = self.client.call(
-            "rec:post", {"room_id": self.room_id, "client_id": str(uuid.uuid4()), "text": text}, timeout=30
+            "rec:post", {"room_id": self.room_id, "client_id": str(uuid.uuid4()), "text": text}, timeout=120
         )
         assert ack["ok"], ack
         return ack["recommendation"]
