@@ -103,10 +103,21 @@ function renderSelection() {
   const chosen = [...posts.selected].map((id) => state.recs.get(id)).filter(Boolean);
   $("selection-info").textContent = chosen.length ? fmt(S.selected, chosen.length) : S.nothing_selected;
   $("selected-list").replaceChildren(...chosen.map((r) => el("li", {}, el("strong", {}, store.roomName(r.room_id)), ": ", r.text)));
+  // The form takes room only when there is something to add (or an own item is wanted).
+  const form = $("merge-form");
+  if (chosen.length) form.hidden = false;
+  else if ($("own-item").getAttribute("aria-expanded") !== "true") form.hidden = true;
+  $("own-item").hidden = !form.hidden;
   // The best-backed wording is pre-filled until the moderator types their own.
   const text = $("merge-text");
   if (!text.dataset.typed) text.value = store.bestText(chosen.map((r) => r.id));
 }
+$("own-item").addEventListener("click", () => {
+  $("own-item").setAttribute("aria-expanded", "true");
+  $("merge-form").hidden = false;
+  $("own-item").hidden = true;
+  $("merge-text").focus();
+});
 $("merge-text").addEventListener("input", (e) => {
   if (e.target.value) e.target.dataset.typed = "1";
   else delete e.target.dataset.typed;
