@@ -24,8 +24,22 @@ class Config:
     # How many reverse proxies (nginx) stand in front and set X-Forwarded-For/-Proto:
     # the client's address for rate limits then comes from them. 0: none, trust nothing.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    # The site's address as people reach it (e.g. https://sesje.example.org), for links
+    # sent to others and QR codes. Unset: relative links, and QR codes name HOST:PORT
+    # (the LAN address when HOST is 0.0.0.0). Never taken from a request's Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = int(os.environ.get("PORT", "5000"))
+    # Connection caps of `python wsgi.py` under eventlet (docs/deploy.md): a flood of
+    # idle sockets gets a 503 instead of the process's last file descriptor. 0 total
+    # means "what the file limit allows, less a reserve". Per address the default
+    # leaves room for a whole venue of 1,000 behind one NAT address (a page and a
+    # socket each); behind a proxy (PROXY_HOPS) every connection comes from the proxy,
+    # so the per-address cap is left to nginx's limit_conn there.
+    MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "0"))
+    MAX_CONNECTIONS_PER_ADDRESS = int(os.environ.get("MAX_CONNECTIONS_PER_ADDRESS", "2000"))
+    # A connection that sends no request line for this long is closed.
+    CONNECTION_IDLE_SECONDS = float(os.environ.get("CONNECTION_IDLE_SECONDS", "30"))
     LOAD_DEMO = _flag("LOAD_DEMO", True)
     # eventlet (the default), gevent or threading; wsgi.py monkey-patches to match.
     ASYNC_MODE = os.environ.get("ASYNC_MODE") or "eventlet"
@@ -42,6 +56,8 @@ class Config:
     # A participant joins once and keeps their place for the whole event.
     PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None
+    # Days a moderator's API token (POST /api/v1/auth/token) stays valid.
+    MODERATOR_TOKEN_DAYS = float(os.environ.get("MODERATOR_TOKEN_DAYS", "30"))
     # The largest legitimate body is a session with its rooms and bios.
     MAX_CONTENT_LENGTH = 256 * 1024
     # One Socket.IO message: a 500-character post is far below this.
@@ -58,12 +74,22 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATE_LIMIT_POST = os.environ.get("RATE_LIMIT_POST") or "20/minute;5/5second"
     RATE_LIMIT_VOTE = os.environ.get("RATE_LIMIT_VOTE") or "120/minute"
+    # Every socket event of one person (participant or moderator), junk included.
+    RATE_LIMIT_LIVE_PER_IDENTITY = os.environ.get("RATE_LIMIT_LIVE_PER_IDENTITY") or "300/minute"
     RATE_LIMIT_LIVE_PER_ADDRESS = os.environ.get("RATE_LIMIT_LIVE_PER_ADDRESS") or "6000/minute"
     RATE_LIMIT_JOIN_PER_ADDRESS = os.environ.get("RATE_LIMIT_JOIN_PER_ADDRESS") or "1200/minute"
     RATE_LIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ADDRESS") or "30/minute"
     # Merge suggestions reach moderators this long after a post (one recomputation
     # covers a burst); 0: at once, in the same handler (tests).
     SUGGESTIONS_DELAY_SECONDS = float(os.environ.get("SUGGESTIONS_DELAY_SECONDS", "0.2"))
+    # Email for event registrations (confirmation, moved up from a waiting list); none
+    # without MAIL_SERVER: the pages then ask people to save their personal link.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_FROM = os.environ.get("MAIL_FROM") or "hybrid-sessions@localhost"
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     # How often open pages catch up by sequence, in case a live event was lost.
     RESYNC_SECONDS = 30
     # How often open moderator sockets are checked against their accounts: a disabled
@@ -86,3 +112,4 @@ class TestingConfig(Config):
     PAGE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None
+    MAIL_SERVER = None

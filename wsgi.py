@@ -68,6 +68,9 @@ if __name__ == "__main__":
     # Alembic's progress lines are noise at start-up (migrations/env.py leaves an
     # already configured logging alone).
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    from hybrid_sessions.logs import drop_duplicate_handlers
+
+    drop_duplicate_handlers()
 
     for line in prepare(app):
         print(line, flush=True)
@@ -77,6 +80,13 @@ if __name__ == "__main__":
     # pass paused the server for ~90 ms before, ~5 ms after.
     gc.collect()
     gc.freeze()
+    if MODE == "eventlet":
+        # Exclusive port, raised file limit, connection caps, EMFILE survived
+        # (hybrid_sessions/serving.py); socketio.run would do none of these.
+        from hybrid_sessions.serving import serve_eventlet
+
+        serve_eventlet(app, log_output=os.environ.get("ACCESS_LOG") == "1")
+        raise SystemExit(0)
     socketio.run(
         app,
         host=app.config["HOST"],

@@ -108,6 +108,9 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
         cors_allowed_origins=None,
     )
 
+    from . import logs
+
+    logs.install()
     web.register(app)
     cli.register(app)
     # In front of Flask (but behind ProxyFix, which it does not need).

@@ -3,6 +3,8 @@
 `flask --app wsgi db upgrade` comes from Flask-Migrate.
 """
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -32,6 +34,51 @@ def register(app: Flask) -> None:
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         click.echo(f"Disabled moderator {moderator.email}")
+
+    @app.cli.command("list-tokens")
+    @click.argument("email")
+    def list_tokens(email: str) -> None:
+        """List a moderator's API tokens (id, issued, expires); never the tokens themselves."""
+        from .models.types import utcnow
+
+        try:
+            tokens = accounts.list_tokens(email)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        now = utcnow()
+        for token in tokens:
+            state = "valid" if token.expires_at > now else "expired"
+            click.echo(
+                f"{token.id}\tissued {token.created_at:%Y-%m-%d %H:%M} UTC"
+                f"\texpires {token.expires_at:%Y-%m-%d %H:%M} UTC\t{state}"
+            )
+        click.echo(f"{len(tokens)} token(s)")
+
+    @app.cli.command("revoke-tokens")
+    @click.argument("email")
+    @click.option(
+        "--id", "token_id", type=int, default=None, help="Revoke only this token (see list-tokens)."
+    )
+    def revoke_tokens(email: str, token_id: int | None) -> None:
+        """Revoke a moderator's API tokens: requests and sockets using them are refused."""
+        try:
+            revoked = accounts.revoke_tokens(email, token_id)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"Revoked {revoked} token(s)")
+
+    @app.cli.command("import-programme")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_programme(path: Path) -> None:
+        """Create an event from a JSON or YAML programme, or update the one with its slug."""
+        from .programme_file import read_programme
+        from .services.events.programme import import_event
+
+        try:
+            event, created = import_event(read_programme(path, app.config["DEFAULT_TIMEZONE"]))
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"{'Created' if created else 'Updated'} event {event.slug}")
 
     @app.cli.command("load-demo")
     def load_demo_command() -> None:

@@ -225,7 +225,10 @@ def load_demo() -> tuple[str, str | None]:
     The moderator's password is random, kept in instance/demo-moderator.txt and printed
     at start-up: a demo left running on a venue network is not open to everyone.
     """
+    from .demo_events import load_demo_event
+
     if db.session.scalar(sa.select(Panel.id).where(Panel.slug == SLUG)):
+        load_demo_event(MODERATOR_EMAIL)
         return demo_credentials()
     moderator = db.session.scalar(sa.select(Moderator).where(Moderator.email == MODERATOR_EMAIL))
     password = None
@@ -251,6 +254,7 @@ def load_demo() -> tuple[str, str | None]:
         ),
     )
     _load_note(panel, moderator)
+    load_demo_event(MODERATOR_EMAIL)
     return demo_credentials()
 
 

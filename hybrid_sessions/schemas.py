@@ -5,12 +5,14 @@ the services check the domain rules (lengths after trimming, who may do what).
 Numbers and strings are strict: "3" is not a room id, 3 is not a name.
 """
 
+from datetime import date, time
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from pydantic import ValidationError as _ValidationError
 
 from .services.errors import Invalid
+from .services.events.programme import DayInput, EventInput, SlotInput, TrackInput
 from .services.lookup import MAX_ID
 from .services.panels import PanelInput, PersonInput, RoomInput
 
@@ -82,6 +84,95 @@ class JoinBody(Schema):
     display_name: ShortStr
     attendance: Literal["remote", "in_room"]
     room_id: Id | None = None
+
+
+# --- Events (CONTRACT.md section 7) ---------------------------------------------------
+
+
+class TrackBody(Schema):
+    title: ShortStr
+    lead: ShortStr = ""
+    place: ShortStr = ""
+    about: Str = ""
+    capacity: Annotated[StrictInt, Field(ge=1, le=100000)] | None = None
+    session_slug: ShortStr | None = None
+
+
+class SlotBody(Schema):
+    starts_at: time
+    ends_at: time | None = None
+    title: ShortStr
+    about: Str = ""
+    kind: Literal["plenary", "parallel", "break"]
+    tracks: Annotated[list[TrackBody], Field(max_length=100)] = []
+
+
+class DayBody(Schema):
+    date: date
+    slots: Annotated[list[SlotBody], Field(max_length=100)] = []
+
+
+class EventBody(Schema):
+    title: ShortStr
+    slug: ShortStr | None = None
+    about: Str = ""
+    venue: ShortStr = ""
+    timezone: ShortStr | None = None
+    registration_closes_at: AwareDatetime | None = None
+    days: Annotated[list[DayBody], Field(min_length=1, max_length=60)]
+
+    def to_input(self, default_timezone: str = "Europe/Warsaw") -> EventInput:
+        return EventInput(
+            title=self.title,
+            slug=self.slug,
+            about=self.about,
+            venue=self.venue,
+            timezone=self.timezone or default_timezone,
+            registration_closes_at=self.registration_closes_at,
+            days=[
+                DayInput(
+                    date=d.date,
+                    slots=[
+                        SlotInput(
+                            starts_at=s.starts_at,
+                            ends_at=s.ends_at,
+                            title=s.title,
+                            about=s.about,
+                            kind=s.kind,
+                            tracks=[
+                                TrackInput(t.title, t.lead, t.place, t.about, t.capacity, t.session_slug)
+                                for t in s.tracks
+                            ],
+                        )
+                        for s in d.slots
+                    ],
+                )
+                for d in self.days
+            ],
+        )
+
+
+class ChoiceBody(Schema):
+    slot_id: Id
+    track_id: Id
+
+
+class RegistrationBody(Schema):
+    name: ShortStr
+    email: ShortStr
+    organisation: ShortStr = ""
+    attendance: Literal["in_room", "remote"]
+    choices: Annotated[list[ChoiceBody], Field(max_length=100)] = []
+
+    def choice_pairs(self) -> list[tuple[int, int]]:
+        return [(c.slot_id, c.track_id) for c in self.choices]
+
+
+class ChoicesBody(Schema):
+    choices: Annotated[list[ChoiceBody], Field(max_length=100)]
+
+    def choice_pairs(self) -> list[tuple[int, int]]:
+        return [(c.slot_id, c.track_id) for c in self.choices]
 
 
 # --- Socket.IO events -----------------------------------------------------------------

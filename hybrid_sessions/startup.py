@@ -6,6 +6,7 @@ from flask import Flask, url_for
 from flask_migrate import upgrade
 
 from .demo import SLUG, demo_credentials, load_demo
+from .demo_events import SLUG as EVENT_SLUG
 
 
 def prepare(app: Flask) -> list[str]:
@@ -28,6 +29,9 @@ def prepare(app: Flask) -> list[str]:
             email, password = demo_credentials()
             with app.test_request_context(base_url=base):
                 lines.append(f"Demo panel:      {url_for('pages.panel', slug=SLUG, _external=True)}")
+                lines.append(
+                    f"Demo event:      {url_for('events.programme_page', slug=EVENT_SLUG, _external=True)}"
+                )
                 lines.append(f"Moderator login: {url_for('auth.login', _external=True)}")
             lines.append(f"  email:    {email}")
             if password:

@@ -40,10 +40,16 @@ class ServerProcess:
     DATABASE_URL is given in `env`)."""
 
     def __init__(
-        self, instance: Path, env: dict | None = None, script: str = "wsgi.py", prefix: tuple[str, ...] = ()
+        self,
+        instance: Path,
+        env: dict | None = None,
+        script: str = "wsgi.py",
+        prefix: tuple[str, ...] = (),
+        preexec_fn=None,
     ):
-        # `prefix` runs the server under another command, e.g. ("taskset", "-c", "0").
-        self.script, self.prefix = script, prefix
+        # `prefix` runs the server under another command, e.g. ("taskset", "-c", "0");
+        # `preexec_fn` runs in the child before it starts (e.g. to lower its file limit).
+        self.script, self.prefix, self.preexec_fn = script, prefix, preexec_fn
         self.instance = instance
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -89,6 +95,7 @@ class ServerProcess:
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=self.preexec_fn,
         )
         log.close()
         self.wait_until_serving()

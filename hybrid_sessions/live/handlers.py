@@ -7,11 +7,12 @@ or `{"ok": false, "error": {"code", "message"}}`; a bad event never closes the s
 import functools
 import logging
 
-from flask import current_app, request, session, url_for
+from flask import current_app, request, session
 from flask_socketio import join_room, leave_room
 
-from .. import schemas
+from .. import logs, schemas
 from ..extensions import db, socketio
+from ..links import public_url
 from ..services import accounts, audit, notes, panels, participants, privacy, recommendations
 from ..services.errors import DomainError, Invalid
 from ..services.shapes import panel_shape, rec_shape, room_shape
@@ -30,20 +31,27 @@ def _me() -> Identity:
 
 
 def event(name: str, schema: type[schemas.Schema] | None = None, *, writes: bool = True):
-    """Register a handler that turns every outcome into an ack. Events that write are
-    counted against the per-address limit before anything else happens."""
+    """Register a handler that turns every outcome into an ack.
+
+    Budgets: every event, junk included, counts first against the sender's own budget
+    (participant or moderator, not the socket); only valid writes by participants
+    count against the coarse per-address budget, so one person's junk cannot use up a
+    whole venue's shared NAT address, and no participant can starve a moderator.
+    """
 
     def decorate(handler):
         @functools.wraps(handler)
         def wrapper(payload=None, *_ignored):
             try:
-                if writes:
-                    limits.per_address()
+                identity = _identities.get(request.sid)
+                limits.per_identity(identity.rate_key() if identity else f"sid:{request.sid}")
                 data = schemas.parse(schema, payload) if schema else payload
+                if writes and not (identity and identity.moderator_id):
+                    limits.per_address()
                 return {"ok": True, **(handler(data) or {})}
             except DomainError as exc:
                 db.session.rollback()
-                if exc.code in ("forbidden", "unauthorized"):
+                if exc.code in ("forbidden", "unauthorized") and _first_refusal(name, exc.code):
                     identity = _identities.get(request.sid)
                     log.warning(
                         "security: refused %s (%s) for credential %s",
@@ -66,6 +74,21 @@ def event(name: str, schema: type[schemas.Schema] | None = None, *, writes: bool
     return decorate
 
 
+# (socket id, event, reason) already logged: one line per connection and reason; and
+# all connections together at most a few lines a minute per event and reason, so a
+# script repeating a refused event cannot grow the log without bound.
+_refusals_logged: dict[str, set[tuple[str, str]]] = {}
+_refusal_budget = logs.Budget(per_window=20, window=60.0)
+
+
+def _first_refusal(name: str, code: str) -> bool:
+    seen = _refusals_logged.setdefault(request.sid, set())
+    if (name, code) in seen:
+        return False
+    seen.add((name, code))
+    return _refusal_budget.allow((name, code))[0]
+
+
 def revalidate_moderators() -> list[str]:
     """Close the sockets of moderators whose accounts were disabled since they connected.
 
@@ -73,12 +96,20 @@ def revalidate_moderators() -> list[str]:
     moderator's open console from receiving the session's live data. Returns the
     closed socket ids.
     """
-    watched = {sid: i.moderator_id for sid, i in list(_identities.items()) if i.moderator_id}
-    active = accounts.still_active(set(watched.values()))
+    watched = {sid: i for sid, i in list(_identities.items()) if i.moderator_id}
+    # Disabled accounts, and sign-ins ended since (password change, sign-out, revoked
+    # or expired token).
+    active = accounts.still_active({i.moderator_id for i in watched.values()})
+    closed = [
+        sid
+        for sid, identity in watched.items()
+        if identity.moderator_id not in active or identity.current_moderator() is None
+    ]
     db.session.remove()
-    closed = [sid for sid, moderator_id in watched.items() if moderator_id not in active]
     for sid in closed:
-        log.warning("security: closing socket of disabled moderator %s", watched[sid])
+        log.warning(
+            "security: closing socket of moderator %s, no longer signed in", watched[sid].moderator_id
+        )
         _identities.pop(sid, None)
         socketio.server.disconnect(sid)
     return closed
@@ -126,6 +157,7 @@ def connect(auth=None):
 @socketio.on("disconnect")
 def disconnect(*_args):
     _identities.pop(request.sid, None)
+    _refusals_logged.pop(request.sid, None)
 
 
 # --- participants ---------------------------------------------------------------------
@@ -217,7 +249,8 @@ def _moderated_panel(slug: str):
 
 
 def _published_payload(slug: str, number: int) -> dict:
-    return {"version": number, "url": url_for("pages.note", slug=slug, _external=True)}
+    # Sent to everyone in the session: never the publishing moderator's Host header.
+    return {"version": number, "url": public_url("pages.note", slug=slug)}
 
 
 @event("session:watch", schemas.SessionWatch, writes=False)
@@ -326,10 +359,22 @@ def participant_erase(data: schemas.ParticipantRef) -> dict:
     """Erase a participant's name and posts (privacy); their items keep the wording."""
     moderator, panel = _moderated_panel(data.slug)
     erased = privacy.erase_participant(panel, data.participant_id, moderator)
+    _end_connections_of(panel.id, data.participant_id)
     for rec in erased:
         broadcast.recommendation("rec:updated", rec_shape(rec), panel.id)
+    broadcast.rooms_changed(panel)
     _note_changed(panel)
     return {"erased": len(erased)}
+
+
+def _end_connections_of(panel_id: int, participant_id: int) -> None:
+    """Close every socket of this process that speaks for the participant: it must not
+    post, move or receive the room's posts any more. A browser with other sessions
+    reconnects by itself, with the erased one left out (its token no longer resolves)."""
+    for sid, identity in list(_identities.items()):
+        if identity.participants.get(panel_id) == participant_id:
+            _identities.pop(sid, None)
+            socketio.server.disconnect(sid)
 
 
 @event("note:publish", schemas.SessionRef)

@@ -21,19 +21,41 @@ class Identity:
     participants: dict[int, int] = field(default_factory=dict)
     # A short hash of the credential, for logs; never the credential itself.
     fingerprint: str = ""
+    # How the moderator signed in, re-checked on every action: the cookie's epoch
+    # (a password change, sign-out or disable bumps the account's), or the token's
+    # hash (revoked, expired or deleted by a password change or disable).
+    moderator_epoch: int | None = None
+    moderator_token_hash: str | None = None
+
+    def rate_key(self) -> str:
+        """Whose budget an event counts against: the person, whichever socket they use."""
+        if self.moderator_id is not None:
+            return f"moderator:{self.moderator_id}"
+        return "participant:" + ",".join(map(str, sorted(self.participants.values())))
 
     def participant_in(self, panel_id: int) -> Participant:
         participant_id = self.participants.get(panel_id)
         participant = db.session.get(Participant, participant_id) if participant_id else None
-        if participant is None:
+        if participant is None or participant.erased_at is not None:
+            # An erased participant's socket (here or on another process) acts no more.
             raise Forbidden("join this session as a participant first")
         return participant
 
     def moderator(self) -> Moderator:
-        moderator = accounts.active_moderator(self.moderator_id)
+        moderator = self.current_moderator()
         if moderator is None:
             raise Forbidden("moderators only")
         return moderator
+
+    def current_moderator(self) -> Moderator | None:
+        """The moderator, if the way they signed in still holds."""
+        if self.moderator_id is None:
+            return None
+        if self.moderator_token_hash is not None:
+            if not accounts.token_is_valid(self.moderator_token_hash):
+                return None
+            return accounts.active_moderator(self.moderator_id)
+        return accounts.signed_in_moderator(self.moderator_id, self.moderator_epoch)
 
 
 def fingerprint(secret: str) -> str:
@@ -46,16 +68,23 @@ def from_token(token: object) -> Identity:
         return Identity(participants={participant.panel_id: participant.id}, fingerprint=fingerprint(token))
     moderator = accounts.moderator_for_token(token)
     if moderator is not None:
-        return Identity(moderator_id=moderator.id, fingerprint=fingerprint(token))
+        return Identity(
+            moderator_id=moderator.id,
+            fingerprint=fingerprint(token),
+            moderator_token_hash=accounts.hash_token(token),
+        )
     raise Unauthorized("unknown or revoked token")
 
 
 def from_cookie(cookie_session) -> Identity:
     """The signed-in moderator and the sessions this browser joined."""
     identity = Identity()
-    moderator = accounts.active_moderator(cookie_session.get("moderator_id"))
+    moderator = accounts.signed_in_moderator(
+        cookie_session.get("moderator_id"), cookie_session.get("moderator_epoch")
+    )
     if moderator is not None:
         identity.moderator_id = moderator.id
+        identity.moderator_epoch = moderator.session_epoch
     tokens = list((cookie_session.get("participant_tokens") or {}).values())
     for token in tokens:
         participant = accounts.participant_for_token(token)

@@ -28,3 +28,7 @@ def per_participant(setting: str, participant_id: int) -> None:
 
 def per_address() -> None:
     _hit("RATE_LIMIT_LIVE_PER_ADDRESS", request.remote_addr or "-")
+
+
+def per_identity(key: str) -> None:
+    _hit("RATE_LIMIT_LIVE_PER_IDENTITY", key)

@@ -1,6 +1,7 @@
 """The domain's tables, one module per concept."""
 
 from .audit import AuditEvent
+from .event import Choice, Event, EventDay, Registration, Slot, Track
 from .moderator import Moderator, ModeratorToken
 from .note import Note, NoteChange, NoteItem, NoteItemSource, NoteSection, NoteVersion
 from .panel import Panel, PanelPerson, panel_moderators
@@ -12,6 +13,9 @@ from .suggestion import SuggestionDismissal
 __all__ = [
     "AuditEvent",
     "BreakoutRoom",
+    "Choice",
+    "Event",
+    "EventDay",
     "Moderator",
     "ModeratorToken",
     "Note",
@@ -24,7 +28,10 @@ __all__ = [
     "PanelPerson",
     "Participant",
     "Recommendation",
+    "Registration",
+    "Slot",
     "SuggestionDismissal",
+    "Track",
     "Vote",
     "panel_moderators",
 ]

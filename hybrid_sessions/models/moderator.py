@@ -18,6 +18,9 @@ class Moderator(db.Model):
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     # A disabled account keeps its history (audit, authorship) but signs in nowhere.
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    # Stored in the signed-in cookie; bumped by a password change, a sign-out and a
+    # disable, so every cookie (and socket) signed in before stops working.
+    session_epoch: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     tokens: so.WriteOnlyMapped["ModeratorToken"] = so.relationship(
@@ -40,5 +43,7 @@ class ModeratorToken(db.Model):
     )
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Tokens expire (MODERATOR_TOKEN_DAYS); revoking one deletes its row.
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
 
     moderator: so.Mapped[Moderator] = so.relationship(back_populates="tokens")

@@ -2,12 +2,14 @@
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Moderator, ModeratorToken, Participant
+from ..models.types import utcnow
 from .errors import Invalid, Unauthorized
 from .text import clean_text
 
@@ -43,8 +45,11 @@ def create_or_update_moderator(
     moderator = db.session.scalar(sa.select(Moderator).where(Moderator.email == email))
     created = moderator is None
     if created:
-        moderator = Moderator(email=email)
+        moderator = Moderator(email=email, session_epoch=0)
         db.session.add(moderator)
+    else:
+        # A password reset ends every access given before it: tokens and sign-ins.
+        _end_all_access(moderator)
     moderator.password_hash = generate_password_hash(password)
     moderator.is_active = True
     if display_name is not None:
@@ -59,9 +64,76 @@ def set_moderator_active(email: str, active: bool) -> Moderator:
     moderator = db.session.scalar(sa.select(Moderator).where(Moderator.email == normalise_email(email)))
     if moderator is None:
         raise Invalid("no moderator with that email")
+    if not active:
+        # Re-enabling later must not bring old tokens or cookies back.
+        _end_all_access(moderator)
     moderator.is_active = active
     db.session.commit()
     return moderator
+
+
+def _end_all_access(moderator: Moderator) -> None:
+    db.session.execute(sa.delete(ModeratorToken).where(ModeratorToken.moderator_id == moderator.id))
+    moderator.session_epoch = (moderator.session_epoch or 0) + 1
+
+
+def _moderator_by_email(email: str) -> Moderator:
+    moderator = db.session.scalar(sa.select(Moderator).where(Moderator.email == normalise_email(email)))
+    if moderator is None:
+        raise Invalid("no moderator with that email")
+    return moderator
+
+
+def list_tokens(email: str) -> list[ModeratorToken]:
+    """The moderator's tokens, still valid or expired, oldest first."""
+    moderator = _moderator_by_email(email)
+    return list(
+        db.session.scalars(
+            sa.select(ModeratorToken)
+            .where(ModeratorToken.moderator_id == moderator.id)
+            .order_by(ModeratorToken.id)
+        )
+    )
+
+
+def revoke_tokens(email: str, token_id: int | None = None) -> int:
+    """Delete the moderator's tokens (or just one); sockets opened with them close.
+    Returns how many were revoked."""
+    moderator = _moderator_by_email(email)
+    query = sa.delete(ModeratorToken).where(ModeratorToken.moderator_id == moderator.id)
+    if token_id is not None:
+        query = query.where(ModeratorToken.id == token_id)
+    revoked = db.session.execute(query).rowcount
+    db.session.commit()
+    return revoked
+
+
+def sign_out_everywhere(moderator_id: int | None) -> None:
+    """Every signed-in cookie of this moderator stops working (API tokens stay)."""
+    moderator = db.session.get(Moderator, moderator_id) if moderator_id is not None else None
+    if moderator is not None:
+        moderator.session_epoch = (moderator.session_epoch or 0) + 1
+        db.session.commit()
+
+
+def signed_in_moderator(moderator_id: object, epoch: object) -> Moderator | None:
+    """The moderator a signed cookie names, if the account is enabled and the cookie
+    was issued after its last password change, sign-out or disable."""
+    if not isinstance(moderator_id, int) or not isinstance(epoch, int):
+        return None
+    moderator = active_moderator(moderator_id)
+    return moderator if moderator is not None and moderator.session_epoch == epoch else None
+
+
+def token_is_valid(token_hash: str) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ModeratorToken)
+            .where(ModeratorToken.token_hash == token_hash, ModeratorToken.expires_at > utcnow())
+        )
+        > 0
+    )
 
 
 def authenticate(email: object, password: object) -> Moderator:
@@ -78,9 +150,13 @@ def authenticate(email: object, password: object) -> Moderator:
     return moderator
 
 
-def issue_moderator_token(moderator: Moderator) -> str:
+def issue_moderator_token(moderator: Moderator, days: float = 30) -> str:
+    """A new bearer token, valid for `days` (MODERATOR_TOKEN_DAYS)."""
     token = new_token("hsm")
-    db.session.add(ModeratorToken(moderator_id=moderator.id, token_hash=hash_token(token)))
+    expires_at: datetime = utcnow() + timedelta(days=days)
+    db.session.add(
+        ModeratorToken(moderator_id=moderator.id, token_hash=hash_token(token), expires_at=expires_at)
+    )
     db.session.commit()
     return token
 
@@ -91,7 +167,11 @@ def moderator_for_token(token: object) -> Moderator | None:
     return db.session.scalar(
         sa.select(Moderator)
         .join(ModeratorToken, ModeratorToken.moderator_id == Moderator.id)
-        .where(ModeratorToken.token_hash == hash_token(token), Moderator.is_active)
+        .where(
+            ModeratorToken.token_hash == hash_token(token),
+            ModeratorToken.expires_at > utcnow(),
+            Moderator.is_active,
+        )
     )
 
 

@@ -40,6 +40,8 @@ def erase_participant(panel: Panel, participant_id: object, actor: Moderator) ->
         rec.seq = seq
     participant.display_name = ""
     participant.erased_at = now
+    # Their place in a breakout room is free at once for someone else.
+    participant.room_id = None
     # The old token stops working: nobody can post under the erased identity again.
     participant.token_hash = hash_token(secrets.token_urlsafe(32))
     # The audit line names no one: the point of erasing is that the name is gone.

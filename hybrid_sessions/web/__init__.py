@@ -29,7 +29,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, curation, moderate, pages
+    from . import api, auth, curation, events, moderate, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
@@ -40,6 +40,9 @@ def register(app: Flask) -> None:
     # curation calls also take the console's cookie, and check CSRF themselves then).
     csrf.exempt(api.bp)
     csrf.exempt(curation.bp)
+    app.register_blueprint(events.bp)
+    app.register_blueprint(events.api)
+    csrf.exempt(events.api)
 
     @app.after_request
     def security_headers(response):
@@ -77,5 +80,7 @@ def register(app: Flask) -> None:
         return {
             "current_locale": str(get_locale()),
             "languages": {"pl": "Polski", "en": "English"},
-            "signed_in": accounts.active_moderator(session.get("moderator_id")),
+            "signed_in": accounts.signed_in_moderator(
+                session.get("moderator_id"), session.get("moderator_epoch")
+            ),
         }

@@ -1,9 +1,10 @@
 """The JSON API, /api/v1 (CONTRACT.md section 3). Moderator calls take a bearer token."""
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 
 from .. import schemas
 from ..extensions import limiter
+from ..links import absolute_url
 from ..live.broadcast import rooms_changed
 from ..models.types import utcnow
 from ..services import accounts, audit, notes, panels, participants, recommendations
@@ -36,7 +37,7 @@ def _moderator():
 
 def _session_json(panel) -> dict:
     shape = panel_shape(panel, panels.room_counts(panel.id), panels.latest_published_version(panel.id))
-    shape["url"] = url_for("pages.panel", slug=panel.slug, _external=True)
+    shape["url"] = absolute_url("pages.panel", slug=panel.slug)
     return shape
 
 
@@ -51,7 +52,8 @@ def issue_token():
     """Trade a moderator's email and password for a bearer token."""
     body = schemas.parse(schemas.TokenRequest, _body())
     moderator = accounts.authenticate(body.email, body.password)
-    return jsonify({"token": accounts.issue_moderator_token(moderator)})
+    days = current_app.config["MODERATOR_TOKEN_DAYS"]
+    return jsonify({"token": accounts.issue_moderator_token(moderator, days)})
 
 
 @bp.get("/sessions")
@@ -126,7 +128,7 @@ def published_note(slug: str):
         raise Invalid("version must be a positive integer")
     version = notes.get_published(panel, int(number) if number else None)
     shape = published_shape(version)
-    shape["url"] = url_for("pages.note", slug=slug, v=version.number, _external=True)
+    shape["url"] = absolute_url("pages.note", slug=slug, v=version.number)
     return jsonify(shape)
 
 
@@ -140,7 +142,7 @@ def note_versions(slug: str):
                 {
                     "version": v.number,
                     "published_at": published_shape(v)["published_at"],
-                    "url": url_for("pages.note", slug=slug, v=v.number, _external=True),
+                    "url": absolute_url("pages.note", slug=slug, v=v.number),
                 }
                 for v in notes.published_versions(panel)
             ]

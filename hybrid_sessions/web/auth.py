@@ -50,6 +50,9 @@ def login():
             session.clear()
             session.permanent = True
             session["moderator_id"] = moderator.id
+            # A password change, a sign-out or a disable bumps the account's epoch and
+            # so ends this sign-in (accounts.signed_in_moderator).
+            session["moderator_epoch"] = moderator.session_epoch
             if joined:
                 session["participant_tokens"] = joined
             if lang:
@@ -65,7 +68,10 @@ def login():
 def logout():
     """Sign out (participant places in this browser are kept)."""
     if EmptyForm().validate_on_submit():
-        session.pop("moderator_id", None)
+        # The cookie is signed, not stored: popping it here would leave a copy taken
+        # before sign-out valid for 14 days. The epoch bump ends every copy.
+        accounts.sign_out_everywhere(session.pop("moderator_id", None))
+        session.pop("moderator_epoch", None)
         flash(_("You are signed out."))
     return redirect(url_for("pages.index"))
 

@@ -48,7 +48,7 @@ bp = Blueprint("moderate", __name__)
 def moderator_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        moderator = accounts.active_moderator(session.get("moderator_id"))
+        moderator = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
         if moderator is None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(moderator, *args, **kwargs)

@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..extensions import limiter
+from ..links import shareable_url
 from ..live.broadcast import rooms_changed
 from ..models.types import utcnow
 from ..services import accounts, notes, panels, participants
@@ -78,7 +79,7 @@ def panel(slug: str):
         published = notes.get_published(panel)
     except NotFound:
         published = None
-    moderator = accounts.active_moderator(session.get("moderator_id"))
+    moderator = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
     return render_template(
         "panels/panel.html",
         panel=panel,
@@ -255,7 +256,7 @@ def qr(slug: str):
     """A QR code of the join link, to put on the projector."""
     panel = _panel_or_404(slug)
     buffer = io.BytesIO()
-    segno.make(url_for("pages.join", slug=panel.slug, _external=True), error="m").save(
+    segno.make(shareable_url("pages.join", slug=panel.slug), error="m").save(
         buffer, kind="svg", scale=8, border=2, dark="#1d2430"
     )
     return Response(buffer.getvalue(), mimetype="image/svg+xml")

@@ -73,3 +73,21 @@ def test_a_whole_venue_behind_one_address_can_join_at_once(client, scenario):
         for n in range(500)
     }
     assert statuses == {201}
+
+
+def test_one_participants_junk_cannot_exhaust_the_address_nor_starve_the_moderator(app, scenario, sock):
+    app.config["RATE_LIMIT_LIVE_PER_IDENTITY"] = "20/minute"
+    app.config["RATE_LIMIT_LIVE_PER_ADDRESS"] = "8/minute"
+    s = scenario
+    jan, ewa, ola = sock(s["jan"][1]), sock(s["ewa"][1]), sock(s["ola"][1])
+    # Junk counts against Jan's own budget only, not the address everyone shares.
+    codes = [jan.emit("rec:post", {"junk": n}, callback=True)["error"]["code"] for n in range(40)]
+    assert codes[:20] == ["invalid"] * 20 and set(codes[20:]) == {"rate_limited"}
+    assert ewa.emit("room:join", {"room_id": s["room_a"]}, callback=True)["ok"]
+    assert _post(ewa, s["room_a"], "Ewa nadal pisze")["ok"]
+    # Valid participant writes do use the coarse address budget up...
+    acks = [ola.emit("room:join", {"room_id": s["room_b"]}, callback=True) for _ in range(10)]
+    assert acks[-1]["error"]["code"] == "rate_limited"
+    # ...yet the moderator, behind the same address, still publishes.
+    mod = sock(s["moderator_token"])
+    assert mod.emit("note:publish", {"slug": s["slug"]}, callback=True)["ok"]

@@ -79,3 +79,30 @@ def test_only_the_sessions_moderators_erase_and_only_its_participants(make, scen
         ]
         == "invalid"
     )
+
+
+def test_erasing_a_participant_ends_their_open_socket_and_frees_their_place(make, sock):
+    moderator = make.moderator()
+    slug, (room, _) = make.panel(moderator, rooms=(("Mała sala", 2), ("Duża sala", None)))
+    ewa, ewa_token = make.participant(slug, room, "Ewa")
+    jan, jan_token = make.participant(slug, room, "Jan")
+    ewa_socket, jan_socket = sock(ewa_token), sock(jan_token)
+    for c in (ewa_socket, jan_socket):
+        assert c.emit("room:join", {"room_id": room}, callback=True)["ok"]
+    mod = sock(make.moderator_token(moderator))
+    assert mod.emit("session:watch", {"slug": slug}, callback=True)["rooms"][0]["participant_count"] == 2
+
+    assert mod.emit("participant:erase", {"slug": slug, "participant_id": ewa}, callback=True)["ok"]
+    # Her socket is closed at once: it no longer posts nor receives the room's posts.
+    assert not ewa_socket.is_connected()
+    rooms = [e["args"][0] for e in mod.get_received() if e["name"] == "rooms:updated"][-1]["rooms"]
+    assert rooms[0]["participant_count"] == 1
+    # The place is free for someone else right away.
+    newcomer, newcomer_token = make.participant(slug, room, "Ola")
+    ola = sock(newcomer_token)
+    assert ola.emit("room:join", {"room_id": room}, callback=True)["ok"]
+    ack = ola.emit(
+        "rec:post", {"room_id": room, "client_id": str(uuid.uuid4()), "text": "Ławki"}, callback=True
+    )
+    assert ack["ok"]
+    assert [e for e in jan_socket.get_received() if e["name"] == "rec:new"]

@@ -324,6 +324,7 @@ def test_every_form_refuses_a_post_without_the_csrf_token(app, make, scenario, p
     client = app.test_client()
     with client.session_transaction() as cookie:
         cookie["moderator_id"] = scenario["moderator"]
+        cookie["moderator_epoch"] = 0
     path = path.format(slug=scenario["slug"])
     data = {k: v.format(room=scenario["room_a"]) for k, v in data.items()}
     before = client.get("/api/v1/sessions").get_json()

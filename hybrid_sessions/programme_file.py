@@ -1,0 +1,31 @@
+"""Reading a programme file (JSON or YAML, the `POST /api/v1/events` shape)."""
+
+import json
+from pathlib import Path
+
+import yaml
+
+from . import schemas
+from .services.errors import Invalid
+from .services.events.programme import EventInput
+
+
+def _times(data: object) -> None:
+    """YAML 1.1 reads an unquoted 12:00 as 720 (base 60): turn such numbers back into times."""
+    if not isinstance(data, dict):
+        return
+    for day in data.get("days") or []:
+        for slot in (day.get("slots") or []) if isinstance(day, dict) else []:
+            for key in ("starts_at", "ends_at"):
+                if isinstance(slot, dict) and isinstance(slot.get(key), int) and 0 <= slot[key] < 24 * 60:
+                    slot[key] = f"{slot[key] // 60:02d}:{slot[key] % 60:02d}"
+
+
+def read_programme(path: Path, default_timezone: str = "Europe/Warsaw") -> EventInput:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise Invalid(f"{path.name} is not valid JSON or YAML: {exc}") from None
+    _times(data)
+    return schemas.parse(schemas.EventBody, data).to_input(default_timezone)

@@ -1,0 +1,207 @@
+"""How `python wsgi.py` listens and accepts under eventlet: a server nobody can stop
+by opening connections.
+
+Flask-SocketIO's own `run()` listens with SO_REUSEPORT (a second copy on the same
+port silently shares the traffic) and lets eventlet's accept loop die on the first
+"Too many open files". This module listens exclusively, raises the file limit,
+refuses connections beyond the caps with a clear answer, keeps accepting after
+EMFILE, and closes connections that never send a request line.
+"""
+
+import contextlib
+import errno
+import ipaddress
+import logging
+import resource
+import sys
+import time
+
+log = logging.getLogger(__name__)
+
+# Descriptors kept back from connections when the total cap follows the file limit:
+# the database, Redis, log files, the listener, translations read lazily.
+RESERVED_DESCRIPTORS = 64
+# Errors of accept() that mean "no descriptor or memory right now", not "stop serving".
+EXHAUSTED = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+REFUSAL = (
+    b"HTTP/1.1 503 Service Unavailable\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n"
+    b"Connection: close\r\nRetry-After: 5\r\nContent-Length: 32\r\n\r\n"
+    b"Too many connections, try again\n"
+)
+
+
+def raise_file_limit() -> int:
+    """Soft RLIMIT_NOFILE up to the hard limit (the machine's ceiling for this user);
+    returns the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):  # some sandboxes refuse; serve with what we have
+            pass
+    return soft
+
+
+def listen_exclusively(host: str, port: int, backlog: int = 1024):
+    """An eventlet listener that fails when the port is taken, instead of sharing it.
+
+    SO_REUSEADDR stays (a restart must not wait for TIME_WAIT); SO_REUSEPORT does not.
+    """
+    import eventlet
+    import eventlet.green.socket
+
+    addresses = eventlet.green.socket.getaddrinfo(host, port)
+    if not addresses:
+        raise SystemExit(f"Cannot resolve {host} to an address to listen on.")
+    family, address = addresses[0][0], addresses[0][4]
+    try:
+        return eventlet.listen(address, family, backlog=backlog, reuse_port=False)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            print(
+                f"Port {port} on {host} is already in use (another copy of Hybrid Sessions, "
+                "or another program). Stop it, or choose another PORT.",
+                file=sys.stderr,
+                flush=True,
+            )
+            raise SystemExit(1) from None
+        raise
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+class ConnectionCaps:
+    """Counts open connections per address and in total, and says which to refuse."""
+
+    def __init__(self, total: int, per_address: int):
+        self.total, self.per_address = total, per_address
+        self.open: dict[str, int] = {}
+        self.count = 0
+        self._refusals_logged: set[str] = set()
+
+    def admit(self, address: str) -> bool:
+        if self.total and self.count >= self.total:
+            self._log_refusal("total", f"{self.count} connections open, the cap is {self.total}")
+            return False
+        if self.per_address and self.open.get(address, 0) >= self.per_address:
+            self._log_refusal(address, f"{address} has {self.per_address} connections open, its cap")
+            return False
+        self.open[address] = self.open.get(address, 0) + 1
+        self.count += 1
+        return True
+
+    def release(self, address: str) -> None:
+        self.count -= 1
+        left = self.open.get(address, 1) - 1
+        if left:
+            self.open[address] = left
+        else:
+            self.open.pop(address, None)
+            self._refusals_logged.discard(address)
+        if self.total and self.count < self.total * 0.9:
+            self._refusals_logged.discard("total")
+
+    def _log_refusal(self, key: str, message: str) -> None:
+        # One line per burst, not per refused socket: a flood must not fill the disk.
+        if key not in self._refusals_logged:
+            self._refusals_logged.add(key)
+            log.warning("refusing connections: %s", message)
+
+
+class GuardedListener:
+    """The listening socket as eventlet's accept loop sees it: accept() never raises
+    for an exhausted descriptor table; it waits and tries again (one log line per burst)."""
+
+    def __init__(self, sock, pause: float = 0.1):
+        self._sock, self._pause = sock, pause
+        self._exhausted_since: float | None = None
+
+    def accept(self):
+        import eventlet
+
+        while True:
+            try:
+                accepted = self._sock.accept()
+            except OSError as exc:
+                if exc.errno not in EXHAUSTED:
+                    raise
+                if self._exhausted_since is None:
+                    self._exhausted_since = time.monotonic()
+                    log.error(
+                        "cannot accept connections: %s; still serving, retrying until descriptors free up",
+                        exc.strerror,
+                    )
+                eventlet.sleep(self._pause)
+                continue
+            if self._exhausted_since is not None:
+                log.warning("accepting again after %.1f s", time.monotonic() - self._exhausted_since)
+                self._exhausted_since = None
+            return accepted
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+
+def _refuse(connection) -> None:
+    with contextlib.suppress(OSError):
+        connection[1].sendall(REFUSAL)
+
+
+def guarded_pool(caps: ConnectionCaps, size: int):
+    """A GreenPool that counts each connection while its greenthread lives and answers
+    those over a cap with a 503 instead of serving them."""
+    import eventlet
+
+    class GuardedPool(eventlet.GreenPool):
+        def spawn(self, function, connection):
+            address = connection[0][0] if isinstance(connection[0], tuple) else str(connection[0])
+            if not caps.admit(address):
+                return super().spawn(_refuse, connection)
+            thread = super().spawn(function, connection)
+            thread.link(lambda _thread: caps.release(address))
+            return thread
+
+    return GuardedPool(size)
+
+
+def effective_caps(config, file_limit: int) -> ConnectionCaps:
+    total = config["MAX_CONNECTIONS"] or max(file_limit - RESERVED_DESCRIPTORS, 16)
+    # Behind a reverse proxy every connection comes from the proxy: counting per
+    # address would cap the whole venue at one address's share. nginx's limit_conn
+    # does that job there (docs/deploy.md).
+    per_address = 0 if config["PROXY_HOPS"] else config["MAX_CONNECTIONS_PER_ADDRESS"]
+    return ConnectionCaps(total, per_address)
+
+
+def serve_eventlet(app, log_output: bool = False) -> None:
+    """Serve `app` (Flask + Socket.IO) on HOST:PORT until interrupted."""
+    import eventlet.wsgi
+
+    file_limit = raise_file_limit()
+    config = app.config
+    caps = effective_caps(config, file_limit)
+    log.info(
+        "file limit %d; at most %d connections, %s per address",
+        file_limit,
+        caps.total,
+        caps.per_address or "no cap",
+    )
+    listener = listen_exclusively(config["HOST"], config["PORT"])
+    listener = GuardedListener(listener)
+    eventlet.wsgi.server(
+        listener,
+        app,
+        log_output=log_output,
+        # Seconds a connection may stay open without sending a request line: idle
+        # sockets (the cheapest flood) are closed; WebSockets, past their handshake,
+        # are not affected.
+        keepalive=config["CONNECTION_IDLE_SECONDS"],
+        custom_pool=guarded_pool(caps, caps.total + 256),
+    )
