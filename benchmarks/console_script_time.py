@@ -21,21 +21,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from benchmarks.curation_session import generate  # noqa: E402
 from benchmarks.curation_tools import Crowd, bench_server, session_with_rooms  # noqa: E402
 from tests.e2e.helpers import join_in_browser, sign_in  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARRIVING = 20  # posts measured per run
+LIVE = [p["text"] for p in generate(posts=ARRIVING, rooms=20, seed=99)]
 GAP = 0.15  # seconds between them: each is handled on its own, as in a real session
 
 
 def seed(crowd: Crowd, count: int) -> None:
-    """`count` posts spread over the crowd's rooms, one thread per room."""
+    """`count` realistic posts (the generated curation session) over the crowd's rooms,
+    one thread per room."""
     rooms = len(crowd.rooms)
+    posts = generate(posts=count, rooms=rooms, seed=7)
 
     def room_posts(r: int) -> None:
-        for n in range(r, count, rooms):
-            crowd.post(r, f"Rekomendacja {n}: więcej godzin otwarcia i zajęć dla seniorów w sali {r + 1}")
+        for post in posts:
+            if post["room"] - 1 == r:
+                crowd.post(r, post["text"])
 
     with ThreadPoolExecutor(max_workers=min(rooms, 8)) as pool:
         list(pool.map(room_posts, range(rooms)))
@@ -54,7 +59,7 @@ def measure(page, crowd: Crowd, count_js: str, expected: int, room_index: int | 
     page.wait_for_timeout(1500)  # let the first render and any pending suggestions settle
     before = metrics(cdp)
     for k in range(ARRIVING):
-        crowd.post(room_index if room_index is not None else k, f"Nowa rekomendacja na żywo numer {k}")
+        crowd.post(room_index if room_index is not None else k, LIVE[k % len(LIVE)])
         time.sleep(GAP)
     page.wait_for_function(f"n => ({count_js}) >= n", arg=expected + ARRIVING, polling=500, timeout=60_000)
     page.wait_for_timeout(800)  # the debounced suggestions update, too
