@@ -82,6 +82,10 @@ export function createSuggestions(store, filters, api) {
   function sectionOptions(card) {
     const sections = state.note ? state.note.sections : [];
     const select = card.section;
+    // Rebuilt only when the sections changed: an open list is not pulled from under the hand.
+    const key = sections.map((s) => s.title).join("\n") + "\n" + lastSection();
+    if (card.sectionsKey === key) return;
+    card.sectionsKey = key;
     const current = card.sectionTouched ? select.value : null;
     select.replaceChildren(...sections.map((s) => new Option(s.title, s.title)), new Option(S.new_section, ""));
     const remembered = lastSection();
@@ -96,6 +100,9 @@ export function createSuggestions(store, filters, api) {
   }
 
   function itemOptions(card, texts) {
+    const key = `${state.note ? state.note.version : 0}|${card.sig}`;
+    if (card.itemsKey === key) return;
+    card.itemsKey = key;
     const items = [];
     for (const s of state.note ? state.note.sections : []) for (const it of s.items) items.push({ it, section: s.title });
     card.addRow.hidden = items.length === 0;

@@ -18,10 +18,15 @@ export function fold(text) {
     .toLowerCase();
 }
 
+const gramCache = new Map();
 function trigrams(text) {
+  const hit = gramCache.get(text);
+  if (hit) return hit;
   const t = ` ${fold(text).replace(/[^a-z0-9]+/g, " ").trim()} `;
   const out = new Set();
   for (let i = 0; i + 3 <= t.length; i++) out.add(t.slice(i, i + 3));
+  if (gramCache.size > 5000) gramCache.clear();
+  gramCache.set(text, out);
   return out;
 }
 
