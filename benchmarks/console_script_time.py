@@ -78,10 +78,10 @@ def measure(
     return script, task
 
 
-def run(sizes: list[int]) -> list[tuple]:
+def run(sizes: list[int], suggestions: bool = True) -> list[tuple]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        server = bench_server(Path(tmp))
+        server = bench_server(Path(tmp), suggestions)
         browser = pw.chromium.launch(executable_path=CHROMIUM)
         try:
             for size in sizes:
@@ -144,11 +144,17 @@ def run(sizes: list[int]) -> list[tuple]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--full", action="store_true", help="also 5,000 posts")
+    parser.add_argument(
+        "--no-suggestions",
+        action="store_true",
+        help="server with merge suggestions off (benchmarks/server_without_suggestions.py)",
+    )
     parser.add_argument("--sizes", type=int, nargs="*", help="posts on screen, e.g. --sizes 5000")
     args = parser.parse_args()
     sizes = args.sizes or ([500, 5000] if args.full else [500])
-    rows = run(sizes)
-    print(f"\nScript time per incoming post ({ARRIVING} posts arriving, {GAP * 1000:.0f} ms apart)\n")
+    rows = run(sizes, not args.no_suggestions)
+    off = ", merge suggestions off" if args.no_suggestions else ""
+    print(f"\nScript time per incoming post ({ARRIVING} posts arriving, {GAP * 1000:.0f} ms apart{off})\n")
     print("| page | posts on screen | script ms/post | main-thread task ms/post | target |")
     print("| --- | ---: | ---: | ---: | --- |")
     for page, size, script, task in rows:

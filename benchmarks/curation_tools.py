@@ -19,12 +19,14 @@ BENCH_ENV = {
     "RATE_LIMIT_POST": "100000/minute",
     "RATE_LIMIT_VOTE": "100000/minute",
     "RATE_LIMIT_LIVE_PER_ADDRESS": "1000000/minute",
+    "RATE_LIMIT_LIVE_PER_IDENTITY": "1000000/minute",
     "RATE_LIMIT_JOIN_PER_ADDRESS": "100000/minute",
 }
 
 
-def bench_server(instance: Path) -> ServerProcess:
-    return ServerProcess(instance, env=BENCH_ENV).prepare().start()
+def bench_server(instance: Path, suggestions: bool = True) -> ServerProcess:
+    script = "wsgi.py" if suggestions else "benchmarks/server_without_suggestions.py"
+    return ServerProcess(instance, env=BENCH_ENV, script=script).prepare().start()
 
 
 def session_with_rooms(base: str, title: str, rooms: int) -> dict:
