@@ -88,12 +88,21 @@ export function createStore() {
   const roomName = (id) => (state.rooms.find((r) => r.id === id) || { name: "?" }).name;
   const isOpen = (rec) => rec && rec.status === "active" && !rec.erased && !state.merged.has(rec.id);
 
-  /* The text of the best-backed post: the pre-filled wording of a merged item. */
+  /* The text of the best-backed post: the pre-filled wording of a merged item. Among
+     equally backed posts, the one written with care (Polish letters, a capital first)
+     reads best in a published note; then the earliest. */
+  const care = (text) => (/[ąćęłńóśźż]/i.test(text) ? 2 : 0) + (/^\p{Lu}/u.test(text) ? 1 : 0);
   function bestText(ids) {
     let best = null;
+    let bestKey = null;
     for (const id of ids) {
       const rec = state.recs.get(id);
-      if (rec && (!best || rec.votes > best.votes || (rec.votes === best.votes && rec.id < best.id))) best = rec;
+      if (!rec) continue;
+      const key = [rec.votes, care(rec.text), -rec.id];
+      if (!best || key[0] > bestKey[0] || (key[0] === bestKey[0] && (key[1] > bestKey[1] || (key[1] === bestKey[1] && key[2] > bestKey[2])))) {
+        best = rec;
+        bestKey = key;
+      }
     }
     return best ? best.text : "";
   }
