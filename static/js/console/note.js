@@ -183,6 +183,7 @@ export function createNote(store, api) {
     }
     select.disabled = n === 0;
     $("restore").disabled = n === 0;
+    select.closest(".restore-row").hidden = n === 0; // nothing published, nothing to restore
   }
   $("restore").addEventListener("click", async () => {
     const v = Number($("restore-version").value);
