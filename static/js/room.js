@@ -167,6 +167,7 @@
         }
       }
       list.insertBefore(node, before);
+      if (list.children.length < 300) node.classList.add("arrived");
     }
     let active = 0;
     for (const r of recs.values()) if (r.status === "active") active++;
