@@ -78,7 +78,12 @@ class Config:
     RATE_LIMIT_LIVE_PER_IDENTITY = os.environ.get("RATE_LIMIT_LIVE_PER_IDENTITY") or "300/minute"
     RATE_LIMIT_LIVE_PER_ADDRESS = os.environ.get("RATE_LIMIT_LIVE_PER_ADDRESS") or "6000/minute"
     RATE_LIMIT_JOIN_PER_ADDRESS = os.environ.get("RATE_LIMIT_JOIN_PER_ADDRESS") or "1200/minute"
+    # One budget for the sign-in page and the token endpoint together.
     RATE_LIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ADDRESS") or "30/minute"
+    # Event registrations (API and form): high enough for a venue behind one NAT address.
+    RATE_LIMIT_REGISTER_PER_ADDRESS = os.environ.get("RATE_LIMIT_REGISTER_PER_ADDRESS") or "1200/minute"
+    # Failed sign-ins per account, from any address (distributed guessing).
+    RATE_LIMIT_SIGN_IN_PER_ACCOUNT = os.environ.get("RATE_LIMIT_SIGN_IN_PER_ACCOUNT") or "10/minute;30/hour"
     # Merge suggestions reach moderators this long after a post (one recomputation
     # covers a burst); 0: at once, in the same handler (tests).
     SUGGESTIONS_DELAY_SECONDS = float(os.environ.get("SUGGESTIONS_DELAY_SECONDS", "0.2"))

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import Config
 
 from .extensions import babel, csrf, db, limiter, migrate, socketio
+from .instance import private_database_file, private_folder, write_private
 from .live.packet import TextPacket
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +25,7 @@ def _secret_key(app: Flask) -> str:
         raise RuntimeError("SECRET_KEY must be set when DATABASE_URL is set")
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        write_private(path, secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -38,6 +38,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Erased names and posts are overwritten with zeros in the file, whatever the
+    # platform's compile-time default (docs/reliability.md, erasure).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -66,11 +69,13 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_folder(Path(app.instance_path))
 
     app.config["DATABASE_URL_GIVEN"] = bool(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'hybrid_sessions.db'}"
+        database = Path(app.instance_path) / "hybrid_sessions.db"
+        private_database_file(database)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -82,7 +82,7 @@ def register(app: Flask) -> None:
 
     @app.cli.command("load-demo")
     def load_demo_command() -> None:
-        """Load the demo session (the 2021 panel) if it is not there yet."""
+        """Load the demo session (the 2021 panel) and event (Kraków 2014) if not there yet."""
         from .demo import load_demo
 
         email, password = load_demo()

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .extensions import db
+from .instance import write_private
 from .models import Moderator, Panel
 from .services import accounts, notes, panels, participants, recommendations
 
@@ -236,8 +237,8 @@ def load_demo() -> tuple[str, str | None]:
         password = secrets.token_urlsafe(9)
         moderator, _ = accounts.create_or_update_moderator(MODERATOR_EMAIL, password, "Moderatorka demo")
         path = _credentials_file()
-        path.write_text(password + "\n")
-        path.chmod(0o600)
+        path.unlink(missing_ok=True)  # left from an earlier database: replaced, not reused
+        write_private(path, password + "\n")
     panel = panels.create_panel(
         moderator,
         panels.PanelInput(

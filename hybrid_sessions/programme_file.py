@@ -21,11 +21,17 @@ def _times(data: object) -> None:
                     slot[key] = f"{slot[key] // 60:02d}:{slot[key] % 60:02d}"
 
 
-def read_programme(path: Path, default_timezone: str = "Europe/Warsaw") -> EventInput:
-    text = path.read_text(encoding="utf-8")
+def parse_programme(
+    text: str, default_timezone: str = "Europe/Warsaw", name: str = "the programme"
+) -> EventInput:
+    """JSON when it starts with `{`, YAML otherwise (YAML reads most JSON too)."""
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise Invalid(f"{path.name} is not valid JSON or YAML: {exc}") from None
+        raise Invalid(f"{name} is not valid JSON or YAML: {exc}") from None
     _times(data)
     return schemas.parse(schemas.EventBody, data).to_input(default_timezone)
+
+
+def read_programme(path: Path, default_timezone: str = "Europe/Warsaw") -> EventInput:
+    return parse_programme(path.read_text(encoding="utf-8"), default_timezone, path.name)

@@ -69,7 +69,9 @@ def send(panel_id: int, pause=None) -> None:
     if panel is None:
         return
     groups = curation.suggestions(panel, pause)
-    if _last_sent.get(panel_id) == groups:
+    # Nothing sent yet counts as "no suggestions": a console gets the list itself
+    # (suggestions:get) when it opens, so only a change is news.
+    if _last_sent.get(panel_id, []) == groups:
         return
     _last_sent[panel_id] = groups
     socketio.emit(

@@ -1,7 +1,17 @@
 """The domain's tables, one module per concept."""
 
 from .audit import AuditEvent
-from .event import Choice, Event, EventDay, Registration, Slot, Track
+from .event import (
+    Choice,
+    Event,
+    EventDay,
+    Registration,
+    ReportItem,
+    ReportItemSource,
+    ReportSection,
+    Slot,
+    Track,
+)
 from .moderator import Moderator, ModeratorToken
 from .note import Note, NoteChange, NoteItem, NoteItemSource, NoteSection, NoteVersion
 from .panel import Panel, PanelPerson, panel_moderators
@@ -29,6 +39,9 @@ __all__ = [
     "Participant",
     "Recommendation",
     "Registration",
+    "ReportItem",
+    "ReportItemSource",
+    "ReportSection",
     "Slot",
     "SuggestionDismissal",
     "Track",

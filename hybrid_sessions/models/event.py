@@ -105,7 +105,19 @@ class Track(db.Model):
 
 class Registration(db.Model):
     __tablename__ = "event_registrations"
-    __table_args__ = (sa.UniqueConstraint("event_id", "code"),)
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "code"),
+        # One active registration per email and event, even when a form is sent twice
+        # at once (a partial unique index: cancelled ones do not count).
+        sa.Index(
+            "uq_event_registrations_active_email",
+            "event_id",
+            "email",
+            unique=True,
+            sqlite_where=sa.text("cancelled_at IS NULL"),
+            postgresql_where=sa.text("cancelled_at IS NULL"),
+        ),
+    )
     REMOTE, IN_ROOM = "remote", "in_room"
     ATTENDANCE = (IN_ROOM, REMOTE)
 
@@ -151,3 +163,56 @@ class Choice(db.Model):
 
     registration: so.Mapped[Registration] = so.relationship(back_populates="choices")
     track: so.Mapped[Track] = so.relationship()
+
+
+class ReportSection(db.Model):
+    """A section of the event report that the organiser merges across sessions (e.g.
+    "benefits for local government"), after the sessions' own notes."""
+
+    __tablename__ = "event_report_sections"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    items: so.Mapped[list["ReportItem"]] = so.relationship(
+        back_populates="section", cascade="all, delete-orphan", order_by="ReportItem.position"
+    )
+
+
+class ReportItem(db.Model):
+    __tablename__ = "event_report_items"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    section_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("event_report_sections.id", ondelete="CASCADE"), index=True
+    )
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    section: so.Mapped[ReportSection] = so.relationship(back_populates="items")
+    sources: so.Mapped[list["ReportItemSource"]] = so.relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="ReportItemSource.id"
+    )
+
+
+class ReportItemSource(db.Model):
+    """Where a merged item came from: a published note item of one session, copied as it
+    was published (published versions never change), so provenance stays readable."""
+
+    __tablename__ = "event_report_item_sources"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    item_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("event_report_items.id", ondelete="CASCADE"), index=True
+    )
+    panel_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("panels.id", ondelete="SET NULL"))
+    # "<published version>:<note item id>" of the source.
+    note_item_key: so.Mapped[str] = so.mapped_column(sa.String(40))
+    group: so.Mapped[str] = so.mapped_column(sa.String(300))
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    support: so.Mapped[int] = so.mapped_column(default=0)
+
+    item: so.Mapped[ReportItem] = so.relationship(back_populates="sources")

@@ -54,7 +54,7 @@ def create_or_update_moderator(
     moderator.is_active = True
     if display_name is not None:
         moderator.display_name = clean_text(
-            display_name, "display name", max_len=120, min_len=0, multiline=False
+            display_name, "display name", max_len=120, min_len=0, multiline=False, fold_lookalikes=True
         )
     db.session.commit()
     return moderator, created

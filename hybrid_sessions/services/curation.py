@@ -10,7 +10,8 @@ telling each other anything.
 import csv
 import io
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -49,7 +50,9 @@ class _SessionIndex:
     index: SimilarityIndex = field(default_factory=SimilarityIndex)
     texts: dict[int, str] = field(default_factory=dict)
     seq: int | None = None  # the change sequence read up to; None: nothing read yet
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    # Held while the index is read or changed: under ASYNC_MODE=threading two requests
+    # may use one session's index at once. Re-entrant, so a reader can catch it up first.
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
 
 # Sessions being curated at once are few; the least recently used index is dropped
@@ -70,6 +73,14 @@ def _entry(panel_id: int) -> _SessionIndex:
         if entry is None:
             entry = _indexes[panel_id] = _SessionIndex()
         return entry
+
+
+@contextmanager
+def _caught_up(panel: Panel, pause: Callable[[], None] | None = None) -> Iterator[SimilarityIndex]:
+    """The session's index, caught up, held for this caller alone while in use."""
+    entry = _entry(panel.id)
+    with entry.lock:
+        yield index_for(panel, pause)
 
 
 def index_for(panel: Panel, pause: Callable[[], None] | None = None) -> SimilarityIndex:
@@ -93,17 +104,23 @@ def index_for(panel: Panel, pause: Callable[[], None] | None = None) -> Similari
             .where(*criteria)
             .order_by(Recommendation.id)
         ).all()
+        changed: list[tuple[int, str]] = []
         for n, (rec_id, text, status, erased_at) in enumerate(rows, start=1):
             if status == Recommendation.ACTIVE and erased_at is None:
                 # A +1 changes the sequence too; only new wording needs comparing again.
                 if entry.texts.get(rec_id) != text:
-                    entry.index.upsert(rec_id, text)
+                    changed.append((rec_id, text))
                     entry.texts[rec_id] = text
             elif rec_id in entry.texts:
                 entry.index.discard(rec_id)
                 del entry.texts[rec_id]
-            if pause and n % CATCH_UP_BATCH == 0:
-                pause()
+            if n % CATCH_UP_BATCH == 0 or n == len(rows):
+                # A batch is compared in one go: ~100x faster than post by post when
+                # a big session's index is built from the database.
+                entry.index.upsert_many(changed)
+                changed = []
+                if pause:
+                    pause()
         entry.seq = seq
         return entry.index
 
@@ -121,7 +138,9 @@ def similar(panel: Panel, rec_id: object, limit: object = DEFAULT_SIMILAR) -> li
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_SIMILAR:
         raise Invalid(f"limit must be a whole number from 1 to {MAX_SIMILAR}")
     rec = _panel_recommendation(panel, rec_id)
-    return [{"id": other, "score": score} for other, score in index_for(panel).similar(rec.id, limit)]
+    with _caught_up(panel) as index:
+        found = index.similar(rec.id, limit)
+    return [{"id": other, "score": score} for other, score in found]
 
 
 def merged_ids(panel: Panel) -> set[int]:
@@ -147,8 +166,9 @@ def dismissed_pairs(panel: Panel) -> list[tuple[int, int]]:
 def suggestions(panel: Panel, pause: Callable[[], None] | None = None) -> list[dict]:
     """Groups of posts the moderator might merge, best first; posts already in a note
     item and pairs dismissed as "not the same" are left out."""
-    index = index_for(panel, pause)
-    groups = index.groups(exclude=merged_ids(panel), cannot_link=dismissed_pairs(panel))
+    exclude, apart = merged_ids(panel), dismissed_pairs(panel)
+    with _caught_up(panel, pause) as index:
+        groups = index.groups(exclude=exclude, cannot_link=apart)
     return [{"recommendation_ids": list(group.ids), "score": group.score} for group in groups]
 
 

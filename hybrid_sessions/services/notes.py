@@ -412,27 +412,24 @@ def published_versions(panel: Panel) -> list[NoteVersion]:
 
 def undo(panel: Panel, actor: Moderator, expected_version: int | None = None) -> None:
     """Revert the note's last change (any moderator's), as every moderator sees it."""
-    note = get_note(panel)
-    change = note_history.last_done(note.id)
-    if change is None:
-        raise NotFound("nothing to undo")
-    _bump(panel, note, expected_version)
-    note_history.restore(note, change.before)
-    change.undone = True
-    audit.record(panel, actor, "note.undo", change=change.action, change_id=change.id)
-    db.session.commit()
+    _history_step(panel, actor, expected_version, undoing=True)
 
 
 def redo(panel: Panel, actor: Moderator, expected_version: int | None = None) -> None:
     """Re-apply the change undone last."""
+    _history_step(panel, actor, expected_version, undoing=False)
+
+
+def _history_step(panel: Panel, actor: Moderator, expected_version: int | None, undoing: bool) -> None:
     note = get_note(panel)
-    change = note_history.first_undone(note.id)
+    change = note_history.last_done(note.id) if undoing else note_history.first_undone(note.id)
     if change is None:
-        raise NotFound("nothing to redo")
+        raise NotFound("nothing to undo" if undoing else "nothing to redo")
     _bump(panel, note, expected_version)
-    note_history.restore(note, change.after)
-    change.undone = False
-    audit.record(panel, actor, "note.redo", change=change.action, change_id=change.id)
+    note_history.restore(note, change.before if undoing else change.after)
+    change.undone = undoing
+    action = "note.undo" if undoing else "note.redo"
+    audit.record(panel, actor, action, change=change.action, change_id=change.id)
     db.session.commit()
 
 

@@ -42,7 +42,7 @@ def join_panel(
 ) -> tuple[Participant, str]:
     """Make a participant (optionally placed in a room). Returns it and its token,
     which is shown to them once and stored only as a hash."""
-    name = clean_text(display_name, "display_name", max_len=60, multiline=False)
+    name = clean_text(display_name, "display_name", max_len=60, multiline=False, fold_lookalikes=True)
     if attendance not in Participant.ATTENDANCE:
         raise Invalid('attendance must be "remote" or "in_room"')
     room = None

@@ -5,7 +5,9 @@ Note items built from those posts keep the moderator's wording; their sources st
 never named participants, so they need no change.
 """
 
+import logging
 import secrets
+import time
 
 import sqlalchemy as sa
 
@@ -17,6 +19,8 @@ from .accounts import hash_token
 from .errors import NotFound
 from .lookup import by_id
 from .recommendations import next_seq
+
+log = logging.getLogger(__name__)
 
 
 def erase_participant(panel: Panel, participant_id: object, actor: Moderator) -> list[Recommendation]:
@@ -47,4 +51,21 @@ def erase_participant(panel: Panel, participant_id: object, actor: Moderator) ->
     # The audit line names no one: the point of erasing is that the name is gone.
     audit.record(panel, actor, "participant.erase", participant_id=participant.id, posts=len(recs))
     db.session.commit()
+    _flush_write_ahead_log()
     return recs
+
+
+def _flush_write_ahead_log(attempts: int = 5) -> None:
+    """SQLite keeps earlier copies of changed pages (the name, the texts) in its WAL
+    file until a checkpoint; copy the erased state into the database and empty the WAL
+    now. A reader holding an old snapshot can delay it: retry briefly, then leave it to
+    the next automatic checkpoint (and say so)."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    for _ in range(attempts):
+        with db.engine.connect() as connection:
+            busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if not busy:
+            return
+        time.sleep(0.05)
+    log.warning("erasure: the SQLite WAL could not be emptied now; the next checkpoint will")

@@ -19,8 +19,10 @@ CSP = (
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site paths, so ?next= cannot send anyone to another site."""
-    if not target:
+    """Only same-site paths, so ?next= cannot send anyone to another site. Control
+    characters (CR/LF would split the Location header) and backslashes (browsers read
+    "/\\host" as "//host") are refused too."""
+    if not target or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -10,6 +10,7 @@ from ..models.types import utcnow
 from ..services import accounts, audit, notes, panels, participants, recommendations
 from ..services.errors import DomainError, Invalid, Unauthorized
 from ..services.shapes import panel_shape, published_shape
+from . import sign_in
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -20,7 +21,10 @@ def domain_error(exc: DomainError):
 
 
 def _body() -> dict:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # JSON nested thousands deep: bad input, not a server failure
+        data = None
     if data is None:
         raise Invalid("the body must be JSON (Content-Type: application/json)")
     return data
@@ -47,11 +51,11 @@ def _limit(setting: str):
 
 
 @bp.post("/auth/token")
-@_limit("RATE_LIMIT_SIGN_IN_PER_ADDRESS")
+@sign_in.per_address()
 def issue_token():
     """Trade a moderator's email and password for a bearer token."""
     body = schemas.parse(schemas.TokenRequest, _body())
-    moderator = accounts.authenticate(body.email, body.password)
+    moderator = sign_in.authenticate(body.email, body.password)
     days = current_app.config["MODERATOR_TOKEN_DAYS"]
     return jsonify({"token": accounts.issue_moderator_token(moderator, days)})
 
@@ -124,7 +128,8 @@ def published_note(slug: str):
     """The latest published note, or `?version=N`."""
     panel = panels.get_panel(slug)
     number = request.args.get("version")
-    if number is not None and not number.isdigit():
+    # isdigit() alone accepts "²" and other digits int() refuses.
+    if number is not None and not (number.isascii() and number.isdigit()):
         raise Invalid("version must be a positive integer")
     version = notes.get_published(panel, int(number) if number else None)
     shape = published_shape(version)

@@ -15,10 +15,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from ..extensions import limiter
 from ..services import accounts
-from ..services.errors import Unauthorized
-from . import safe_next
+from ..services.errors import RateLimited, Unauthorized
+from . import safe_next, sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -33,16 +32,20 @@ class EmptyForm(FlaskForm):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATE_LIMIT_SIGN_IN_PER_ADDRESS"], methods=["POST"])
+@sign_in.per_address()
 def login():
     """Sign in as a moderator."""
     form = LoginForm()
     error = None
+    status = 200
     if form.validate_on_submit():
         try:
-            moderator = accounts.authenticate(form.email.data, form.password.data)
+            moderator = sign_in.authenticate(form.email.data, form.password.data)
         except Unauthorized:
             error = _("Wrong email or password.")
+        except RateLimited:
+            error = _("Too many failed sign-ins for this account. Try again in a while.")
+            status = 429
         else:
             # A fresh session on sign-in, but keep the places this browser joined.
             joined = session.get("participant_tokens")
@@ -60,7 +63,8 @@ def login():
             return redirect(safe_next(request.args.get("next"), url_for("pages.index")))
     elif request.method == "POST":
         error = _("Enter your email and password.")
-    status = 401 if error and request.method == "POST" else 200
+    if status == 200 and error and request.method == "POST":
+        status = 401
     return render_template("auth/login.html", form=form, error=error), status
 
 

@@ -20,7 +20,7 @@ def _moderated_panel(slug: str):
     if request.headers.get("Authorization"):
         moderator = api._moderator()
     else:
-        moderator = accounts.active_moderator(session.get("moderator_id"))
+        moderator = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
         if moderator is None:
             raise Unauthorized("a moderator's bearer token or a signed-in moderator is required")
         if current_app.config.get("WTF_CSRF_ENABLED", True):

@@ -20,13 +20,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, StringField
+from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import schemas
+from ..extensions import limiter
+from ..links import absolute_url, shareable_url
 from ..models import Choice
 from ..models.types import utcnow
+from ..programme_file import parse_programme
 from ..services import accounts
 from ..services.errors import DomainError, Invalid, NotFound
 from ..services.events import ics, mail, programme, report
@@ -42,9 +45,14 @@ def domain_error(exc: DomainError):
     return jsonify({"error": exc.to_dict(), **exc.extra}), exc.status
 
 
+def _limit(setting: str, **options):
+    """An HTTP rate limit per address, read from the config."""
+    return limiter.limit(lambda: current_app.config[setting], **options)
+
+
 def event_json(event) -> dict:
     shape = programme.event_shape(event)
-    shape["url"] = url_for("events.programme_page", slug=event.slug, _external=True)
+    shape["url"] = absolute_url("events.programme_page", slug=event.slug)
     return shape
 
 
@@ -68,11 +76,18 @@ def get_event(slug: str):
     return jsonify(event_json(programme.get_event(slug)))
 
 
+def mailed_personal_url(event, token: str) -> str:
+    """The personal link in an email: PUBLIC_URL or this server's address, never the
+    request's Host."""
+    return shareable_url("events.personal", slug=event.slug, token=token)
+
+
 def personal_url(event, token: str) -> str:
-    return url_for("events.personal", slug=event.slug, token=token, _external=True)
+    return absolute_url("events.personal", slug=event.slug, token=token)
 
 
 @api.post("/<slug>/registrations")
+@_limit("RATE_LIMIT_REGISTER_PER_ADDRESS")
 def register(slug: str):
     """Register; the token (the key to the personal page) is shown only in this answer."""
     event = programme.get_event(slug)
@@ -80,7 +95,7 @@ def register(slug: str):
     registration, token = reg.register(
         event, body.name, body.email, body.organisation, body.attendance, body.choice_pairs()
     )
-    mail.send_confirmation(event, registration, personal_url(event, token))
+    mail.send_confirmation(event, registration, mailed_personal_url(event, token))
     return jsonify(
         {
             "registration": reg.registration_shape(registration),
@@ -157,6 +172,8 @@ def check_in(slug: str):
     """Tick a person present by `code` or `registration_id` (the organiser only)."""
     event = _organiser_event(slug)
     body = _body()
+    if not isinstance(body, dict):
+        raise Invalid("the body must be a JSON object")
     key = body.get("code") if body.get("code") is not None else body.get("registration_id")
     if key is None:
         raise Invalid("code or registration_id is required")
@@ -251,8 +268,31 @@ class RegistrationForm(FlaskForm):
     consent = BooleanField("consent", validators=[DataRequired()])
 
 
+class ProgrammeForm(FlaskForm):
+    programme = TextAreaField("programme", validators=[DataRequired(), Length(max=200_000)])
+
+
+EXAMPLE_PROGRAMME = """title: "Organizowanie społeczności lokalnej"
+slug: osl-2030
+venue: Kraków
+registration_closes_at: "2030-11-18T23:59:00+01:00"
+days:
+  - date: 2030-11-24
+    slots:
+      - {starts_at: "12:00", ends_at: "13:30", kind: plenary, title: "Powitanie i wprowadzenie"}
+      - {starts_at: "13:30", ends_at: "14:30", kind: break, title: "Obiad"}
+      - starts_at: "14:30"
+        ends_at: "15:30"
+        kind: parallel
+        title: "Warsztaty"
+        tracks:
+          - {title: "Współpraca z liderami", lead: "Tomasz Stoński", capacity: 20}
+          - {title: "OSLowiec w OPS", lead: "Aleksandra Skonieczna", capacity: 20}
+"""
+
+
 class CheckInForm(FlaskForm):
-    code = StringField("code", validators=[DataRequired(), Length(max=20)])
+    code = StringField("code", validators=[DataRequired(), Length(max=500)])
 
 
 def _event_or_404(slug: str):
@@ -290,7 +330,9 @@ def _programme_context(event) -> dict:
         "sessions": programme.linked_sessions(event),
         "places_left": programme.places_left,
         "is_open": reg.is_open(event, utcnow()),
-        "can_manage": programme.can_manage(accounts.active_moderator(session.get("moderator_id")), event),
+        "can_manage": programme.can_manage(
+            accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch")), event
+        ),
     }
 
 
@@ -298,7 +340,11 @@ def _programme_context(event) -> dict:
 def programme_page(slug: str):
     """The programme, printable: days, slots, tracks with lead, place and places left."""
     event = _event_or_404(slug)
-    return render_template("events/programme.html", **_programme_context(event))
+    return render_template(
+        "events/programme.html",
+        programme_link=shareable_url("events.programme_page", slug=event.slug),
+        **_programme_context(event),
+    )
 
 
 @bp.get("/e/<slug>/calendar.ics")
@@ -313,6 +359,7 @@ def event_ics(slug: str):
 
 
 @bp.route("/e/<slug>/register", methods=["GET", "POST"])
+@_limit("RATE_LIMIT_REGISTER_PER_ADDRESS", methods=["POST"])
 def register_page(slug: str):
     """The registration form: who, how, and one choice per parallel slot."""
     event = _event_or_404(slug)
@@ -332,11 +379,15 @@ def register_page(slug: str):
                 )
             except reg.Closed:
                 error = _("Registration for this event is closed.")
+            except reg.AlreadyRegistered:
+                error = _(
+                    "This email is already registered for this event. Open the personal link you "
+                    "saved (or got by email), or ask the organisers."
+                )
             except DomainError as exc:
                 error = _field_message(exc)
             else:
-                url = personal_url(event, token)
-                mail.send_confirmation(event, registration, url)
+                mail.send_confirmation(event, registration, mailed_personal_url(event, token))
                 return redirect(url_for("events.personal", slug=event.slug, token=token, new=1))
         else:
             error = _("Please correct the marked fields.")
@@ -456,7 +507,7 @@ def personal_qr(slug: str, token: str):
     event = _event_or_404(slug)
     _registration_or_404(event, token)
     buffer = io.BytesIO()
-    segno.make(personal_url(event, token), error="m").save(
+    segno.make(mailed_personal_url(event, token), error="m").save(
         buffer, kind="svg", scale=6, border=2, dark="#1d2430"
     )
     return Response(
@@ -471,6 +522,8 @@ def _report_labels() -> dict[str, str]:
         "support": _("Support"),
         "lead": _("Lead"),
         "none": _("No session of this event has a published note yet."),
+        "merged": _("Merged across sessions"),
+        "groups": _("Groups"),
     }
 
 
@@ -478,14 +531,62 @@ def _report_labels() -> dict[str, str]:
 def report_page(slug: str):
     """Every published session note of the event, in programme order."""
     event = _event_or_404(slug)
-    return render_template("events/report.html", event=event, parts=report.report_parts(event))
+    parts = report.report_parts(event)
+    manager = accounts.active_moderator(session.get("moderator_id"))
+    return render_template(
+        "events/report.html",
+        event=event,
+        parts=parts,
+        merged=report.merged_sections(event),
+        item_key=report.item_key,
+        item_groups=report.item_groups,
+        item_support=report.item_support,
+        can_manage=programme.can_manage(manager, event),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/e/<slug>/report/merge")
+@moderator_required
+def report_merge(moderator, slug: str):
+    """Merge published items of several sessions into one item of a report section."""
+    event = _managed_or_abort(moderator, slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        report.merge_across(
+            event,
+            report.report_parts(event),
+            request.form.getlist("item"),
+            request.form.get("text", ""),
+            request.form.get("section", ""),
+        )
+    except DomainError as exc:
+        flash(exc.message)
+    return redirect(url_for("events.report_page", slug=slug) + "#merged")
+
+
+@bp.post("/e/<slug>/report/items/<int:item_id>/remove")
+@moderator_required
+def report_remove(moderator, slug: str, item_id: int):
+    """Remove a merged item (the sessions' own notes are untouched)."""
+    event = _managed_or_abort(moderator, slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        report.remove_merged_item(event, item_id)
+    except DomainError as exc:
+        flash(exc.message)
+    return redirect(url_for("events.report_page", slug=slug) + "#merged")
 
 
 @bp.get("/e/<slug>/report.md")
 def report_md(slug: str):
     """The event report as Markdown."""
     event = _event_or_404(slug)
-    text = report.report_markdown(event, report.report_parts(event), _report_labels())
+    text = report.report_markdown(
+        event, report.report_parts(event), _report_labels(), report.merged_sections(event)
+    )
     return Response(
         text,
         mimetype="text/markdown",
@@ -493,7 +594,48 @@ def report_md(slug: str):
     )
 
 
+@bp.get("/e/<slug>/report.docx")
+def report_docx(slug: str):
+    """The event report as a Word document."""
+    event = _event_or_404(slug)
+    body = report.report_docx(
+        event, report.report_parts(event), _report_labels(), report.merged_sections(event)
+    )
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.docx"'},
+    )
+
+
+@bp.get("/e")
+def event_list():
+    """Every event, by its first day (newest first)."""
+    return render_template("events/index.html", events=programme.list_events())
+
+
 # --- The organiser's view --------------------------------------------------------------
+
+
+@bp.route("/e/new", methods=["GET", "POST"])
+@moderator_required
+def new_event(moderator):
+    """Create an event, or update one's own, from a programme in YAML or JSON."""
+    form = ProgrammeForm()
+    if request.method == "GET":
+        form.programme.data = EXAMPLE_PROGRAMME
+    error = None
+    if form.validate_on_submit():
+        try:
+            data = parse_programme(form.programme.data, current_app.config["DEFAULT_TIMEZONE"])
+            event, _created = programme.import_event(data, moderator)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect(url_for("events.programme_page", slug=event.slug))
+    elif request.method == "POST":
+        error = _("Paste the programme.")
+    return render_template("events/new.html", form=form, error=error), (400 if error else 200)
 
 
 def _managed_or_abort(moderator, slug: str):
@@ -528,6 +670,20 @@ def organise(moderator, slug: str):
     )
 
 
+def _check_in_key(event, value: str):
+    """The code as typed, `#id`, or the personal link scanned from the person's QR code
+    (a scanner types it into the field)."""
+    if "/r/" in value:
+        token = value.split("/r/", 1)[1].split("/")[0].split("?")[0]
+        try:
+            return reg.registration_for_token(event, token).id
+        except DomainError:
+            raise NotFound("no registration for this link") from None
+    if value.startswith("#") and value[1:].isdigit():
+        return int(value[1:])
+    return value
+
+
 @bp.post("/e/<slug>/organise/check-in")
 @moderator_required
 def organise_check_in(moderator, slug: str):
@@ -537,11 +693,8 @@ def organise_check_in(moderator, slug: str):
     if not form.validate_on_submit():
         flash(_("Type the person's code."))
     else:
-        value = form.code.data.strip()
         try:
-            person = reg.check_in(
-                event, int(value[1:]) if value.startswith("#") and value[1:].isdigit() else value
-            )
+            person = reg.check_in(event, _check_in_key(event, form.code.data.strip()))
         except NotFound:
             flash(_("No registration has this code."))
         except DomainError as exc:

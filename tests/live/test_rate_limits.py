@@ -91,3 +91,42 @@ def test_one_participants_junk_cannot_exhaust_the_address_nor_starve_the_moderat
     # ...yet the moderator, behind the same address, still publishes.
     mod = sock(s["moderator_token"])
     assert mod.emit("note:publish", {"slug": s["slug"]}, callback=True)["ok"]
+
+
+def test_the_sign_in_page_and_the_token_endpoint_share_one_budget_per_address(client, make):
+    make.moderator()
+    wrong = {"email": "mod@example.org", "password": "wrong-password"}
+    assert client.post("/login", data=wrong).status_code == 401
+    assert client.post("/login", data=wrong).status_code == 401
+    assert client.post("/api/v1/auth/token", json=wrong).status_code == 401
+    response = client.post("/api/v1/auth/token", json={"email": "mod@example.org", "password": PASSWORD})
+    assert response.status_code == 429 and response.get_json()["error"]["code"] == "rate_limited"
+
+
+def test_failed_sign_ins_are_limited_per_account_from_any_address(app, client, make):
+    app.config["RATE_LIMIT_SIGN_IN_PER_ADDRESS"] = "1000/minute"
+    app.config["RATE_LIMIT_SIGN_IN_PER_ACCOUNT"] = "5/minute"
+    make.moderator()
+    make.moderator("druga@example.org")
+
+    def attempt(n, email="mod@example.org", password="wrong-password", page=False):
+        environ = {"REMOTE_ADDR": f"198.51.100.{n}"}
+        if page:
+            return client.post(
+                "/login",
+                data={"email": email, "password": password},
+                environ_base=environ,
+                headers={"Accept-Language": "en"},
+            )
+        return client.post(
+            "/api/v1/auth/token", json={"email": email, "password": password}, environ_base=environ
+        )
+
+    assert [attempt(n).status_code for n in range(5)] == [401] * 5
+    # Guessing from ever new addresses gets nowhere: even the right password waits now.
+    response = attempt(10, email="MOD@example.org ", password=PASSWORD)
+    assert response.status_code == 429 and response.get_json()["error"]["code"] == "rate_limited"
+    page = attempt(11, password=PASSWORD, page=True)
+    assert page.status_code == 429 and "Too many failed sign-ins" in page.get_data(as_text=True)
+    # Another account is not affected.
+    assert attempt(12, email="druga@example.org", password=PASSWORD).status_code == 200

@@ -1,7 +1,12 @@
 """Point 14: participants withdraw their posts; moderators erase a participant; the
 published note never names participants."""
 
+import os
 import uuid
+
+import pytest
+
+from hybrid_sessions.extensions import db
 
 
 def _events(client, name):
@@ -106,3 +111,24 @@ def test_erasing_a_participant_ends_their_open_socket_and_frees_their_place(make
     )
     assert ack["ok"]
     assert [e for e in jan_socket.get_received() if e["name"] == "rec:new"]
+
+
+def test_an_erased_name_and_post_are_gone_from_the_sqlite_files(app, make, sock):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        pytest.skip("the embedded SQLite file only")
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    moderator = make.moderator()
+    slug, (room, _) = make.panel(moderator)
+    zofia, _ = make.participant(slug, room, "Zofia Wyjątkowska")
+    make.post(zofia, room, "Mój numer to 600-100-200")
+    mod = sock(make.moderator_token(moderator))
+    assert mod.emit("participant:erase", {"slug": slug, "participant_id": zofia}, callback=True)["ok"]
+
+    def on_disk() -> bytes:
+        return b"".join(open(p, "rb").read() for p in (path, path + "-wal") if os.path.exists(p))
+
+    contents = on_disk()
+    assert "Wyjątkowska".encode() not in contents
+    assert b"600-100-200" not in contents
+    with app.app_context():
+        assert db.session.execute(db.text("PRAGMA secure_delete")).scalar() == 1

@@ -254,3 +254,17 @@ def test_a_session_of_a_thousand_people_can_have_a_hundred_rooms(client, token):
         400,
         "invalid",
     )
+
+
+def test_crafted_input_gets_a_4xx_never_a_500(client, scenario):
+    s = scenario
+    auth = {"Authorization": f"Bearer {s['moderator_token']}"}
+    for version in ("²", "١", "99999999999999999999999", "-1"):
+        response = client.get(f"/api/v1/sessions/{s['slug']}/note?version={version}")
+        assert response.status_code in (400, 404), (version, response.status_code)
+        assert response.get_json()["error"]["code"] in ("invalid", "not_found")
+    deep = "[" * 5000 + "]" * 5000
+    for path in ("/api/v1/sessions", "/api/v1/auth/token", f"/api/v1/sessions/{s['slug']}/participants"):
+        response = client.post(path, data=deep, content_type="application/json", headers=auth)
+        assert response.status_code == 400, (path, response.status_code)
+        assert response.get_json()["error"]["code"] == "invalid"

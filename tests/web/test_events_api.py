@@ -198,3 +198,56 @@ def test_the_demo_loads_the_2014_krakow_programme_once(app, runner):
     visits = next(s for s in event["days"][1]["slots"] if s["kind"] == "parallel")
     assert [t["capacity"] for t in visits["tracks"]] == [20, 12, 20, 15, 15, 15, 15]
     assert client.get("/e/osl-krakow-2014").status_code == 200
+
+
+BAD_BODIES = [
+    None,
+    [],
+    "text",
+    {"title": 5, "days": []},
+    {"title": "x", "days": [{"date": "not a date", "slots": []}]},
+    {
+        "title": "x",
+        "days": [{"date": "2030-01-01", "slots": [{"starts_at": "25:99", "title": "x", "kind": "plenary"}]}],
+    },
+    {
+        "title": "x",
+        "days": [{"date": "2030-01-01", "slots": [{"starts_at": "10:00", "title": "x", "kind": "party"}]}],
+    },
+    {"title": "x", "timezone": "Mars/Olympus", "days": [{"date": "2030-01-01", "slots": []}]},
+    {"title": "x", "slug": "Not A Slug", "days": [{"date": "2030-01-01", "slots": []}]},
+    {"name": "\x00", "email": "a@b", "attendance": "in_room", "choices": [{"slot_id": 2**40, "track_id": 1}]},
+    {"name": "Ewa", "email": "ewa@example.org", "attendance": "sofa", "choices": []},
+    {
+        "name": "Ewa",
+        "email": "ewa@example.org",
+        "attendance": "remote",
+        "choices": [{"slot_id": "1", "track_id": 1}],
+    },
+    {"code": ["x"]},
+    {"registration_id": "abc"},
+    {"slot_id": -1, "track_id": 0},
+]
+
+
+@pytest.mark.parametrize("body", BAD_BODIES)
+def test_bad_bodies_get_a_clear_4xx_and_change_nothing(client, organiser, body):
+    event = _create(client, organiser)
+    before = client.get("/api/v1/events/osl-2030").get_json()
+    calls = [
+        ("post", "/api/v1/events"),
+        ("post", "/api/v1/events/osl-2030/registrations"),
+        ("put", "/api/v1/events/osl-2030/registrations/me/choices"),
+        ("post", "/api/v1/events/osl-2030/check-in"),
+        ("post", "/api/v1/events/osl-2030/registrations/1/move"),
+    ]
+    for method, path in calls:
+        kwargs = {"headers": _auth(organiser)}
+        kwargs |= (
+            {"data": "{not json", "content_type": "application/json"} if body is None else {"json": body}
+        )
+        response = getattr(client, method)(path, **kwargs)
+        assert 400 <= response.status_code < 500, (path, response.status_code, response.data[:300])
+        assert response.get_json()["error"]["code"]
+    assert client.get("/api/v1/events/osl-2030").get_json() == before
+    assert event["slug"] == "osl-2030"

@@ -37,7 +37,12 @@ def inbox():
 
 @pytest.fixture
 def app_config(inbox):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": inbox.port, "MAIL_FROM": "konferencja@example.org"}
+    return {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": inbox.port,
+        "MAIL_FROM": "konferencja@example.org",
+        "PUBLIC_URL": "https://konferencja.example.org",
+    }
 
 
 def test_confirmation_and_moved_up_notice(client, make, inbox):
@@ -61,7 +66,8 @@ def test_confirmation_and_moved_up_notice(client, make, inbox):
     assert confirmation["To"] == "ewa@example.org" and confirmation["From"] == "konferencja@example.org"
     parts = list(confirmation.walk())
     text = next(p for p in parts if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
-    assert ewa["url"] in text and "Po sąsiedzku" in text
+    # The emailed link is the site's address (PUBLIC_URL), never the request's Host.
+    assert "https://konferencja.example.org/e/osl-2030/r/" + ewa["token"] in text and "Po sąsiedzku" in text
     calendar = next(p for p in parts if p.get_content_type() == "text/calendar")
     assert b"BEGIN:VCALENDAR" in calendar.get_payload(decode=True)
 

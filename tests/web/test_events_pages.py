@@ -138,7 +138,7 @@ def test_the_event_calendar_lists_every_slot(client, event):
 
 def test_the_organiser_sees_lists_checks_in_moves_and_erases(client, event, scenario):
     _personal_path(_register(client, event, "Ewa"))
-    _personal_path(_register(client, event, "Jan"))
+    jan_link = _personal_path(_register(client, event, "Jan"))
     assert client.get(f"/e/{event['slug']}/organise").status_code == 302  # sign in first
     client.post("/login", data={"email": "mod@example.org", "password": PASSWORD})
     page = client.get(f"/e/{event['slug']}/organise").get_data(as_text=True)
@@ -152,6 +152,13 @@ def test_the_organiser_sees_lists_checks_in_moves_and_erases(client, event, scen
         f"/e/{event['slug']}/organise/check-in", data={"code": ewa["code"].lower()}, follow_redirects=True
     )
     assert "Ewa is checked in" in response.get_data(as_text=True)
+    # The personal link, as a scanner reads it from the QR code on Jan's phone.
+    scanned = client.post(
+        f"/e/{event['slug']}/organise/check-in",
+        data={"code": "http://localhost" + jan_link},
+        follow_redirects=True,
+    )
+    assert "Jan is checked in" in scanned.get_data(as_text=True)
     response = client.post(
         f"/e/{event['slug']}/organise/{jan['id']}/move",
         data={"track": f"{event['visit']}:{event['small']}"},
@@ -187,3 +194,90 @@ def test_the_report_gathers_published_notes_in_programme_order(app, client, even
     assert markdown.startswith("# Organizowanie społeczności lokalnej")
     assert "## Współpraca z liderami" in markdown and "### Dla samorządu" in markdown
     assert "\\[x\\](javascript" in markdown
+
+
+def test_the_report_as_docx_and_the_event_list(app, client, event, scenario, make):
+    import io
+
+    from docx import Document
+
+    rec = make.post(scenario["ewa"][0], scenario["room_a"], "Więcej ławek w parku")
+    with app.app_context():
+        panel = panels.get_panel(scenario["slug"])
+        moderator = db.session.get(Moderator, scenario["moderator"])
+        notes.merge_into_note(panel, [rec], "Ławki w parku", "Dla samorządu", moderator)
+        notes.publish_note(panel, moderator)
+    response = client.get(f"/e/{event['slug']}/report.docx")
+    assert response.mimetype.endswith("wordprocessingml.document")
+    text = [p.text for p in Document(io.BytesIO(response.data)).paragraphs]
+    assert "Współpraca z liderami" in text and "Dla samorządu" in text
+    assert any(t.startswith("Ławki w parku") for t in text)
+    page = client.get("/e").get_data(as_text=True)
+    assert "Organizowanie społeczności lokalnej" in page and f"/e/{event['slug']}" in page
+
+
+def test_a_moderator_creates_and_updates_an_event_in_the_browser(client, scenario):
+    assert client.get("/e/new").status_code == 302  # sign in first
+    client.post("/login", data={"email": "mod@example.org", "password": PASSWORD})
+    form = client.get("/e/new").get_data(as_text=True)
+    assert "Powitanie i wprowadzenie" in form  # an example to start from
+    yaml_text = (
+        "title: Seminarium OSL\nslug: seminarium\ndays:\n  - date: 2030-10-22\n    slots:\n"
+        "      - {starts_at: 10:00, title: Otwarcie, kind: plenary}\n"
+    )
+    response = client.post("/e/new", data={"programme": yaml_text})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/e/seminarium")
+    client.post("/e/new", data={"programme": yaml_text.replace("Otwarcie", "Powitanie")})
+    event = client.get("/api/v1/events/seminarium").get_json()
+    assert event["days"][0]["slots"][0]["title"] == "Powitanie"
+    bad = client.post("/e/new", data={"programme": "title: X\ndays: []\n"})
+    assert bad.status_code == 400 and "days" in bad.get_data(as_text=True)
+
+
+def test_registering_twice_with_one_email_says_where_the_first_one_is(client, event):
+    _personal_path(_register(client, event, "Ewa"))
+    again = _register(client, event, "Ewa")
+    assert again.status_code == 400
+    assert "already registered for this event" in again.get_data(as_text=True)
+
+
+def test_the_organiser_merges_items_across_sessions_into_the_report(app, client, make, scenario):
+    # Two sessions, each linked to a workshop track, each with a published note.
+    with app.app_context():
+        moderator = db.session.get(Moderator, scenario["moderator"])
+        data = event_input(session_slug=scenario["slug"])
+        other_slug, (other_room, _) = make.panel(scenario["moderator"], slug="drugi-panel")
+        data.days[0].slots[2].tracks[1].session_slug = other_slug
+        programme.create_event(moderator, data)
+    first = make.post(scenario["ewa"][0], scenario["room_a"], "Ławki w parku")
+    person, _ = make.participant(other_slug, other_room, "Ola")
+    second = make.post(person, other_room, "Więcej ławek")
+    with app.app_context():
+        moderator = db.session.get(Moderator, scenario["moderator"])
+        for slug, rec in ((scenario["slug"], first), (other_slug, second)):
+            panel = panels.get_panel(slug)
+            notes.merge_into_note(panel, [rec], "Ławki w parku", "Dla samorządu", moderator)
+            notes.publish_note(panel, moderator)
+    client.post("/login", data={"email": "mod@example.org", "password": PASSWORD})
+    page = client.get("/e/osl-2030/report").get_data(as_text=True)
+    keys = re.findall(r'name="item" value="([^"]+)"', page)
+    assert len(keys) == 2
+    response = client.post(
+        "/e/osl-2030/report/merge",
+        data={"item": keys, "text": "Ławki w parkach", "section": "Korzyści dla samorządu"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Merged across sessions" in page and "Korzyści dla samorządu" in page
+    assert "Groups: Współpraca z liderami, OSLowiec w OPS" in page and "backed by 2 people" in page
+    markdown = client.get("/e/osl-2030/report.md").get_data(as_text=True)
+    assert "### Korzyści dla samorządu" in markdown and "Ławki w parkach" in markdown
+    bad = client.post(
+        "/e/osl-2030/report/merge",
+        data={"item": ["1:1:999"], "text": "x", "section": "y"},
+        follow_redirects=True,
+    )
+    assert "not in a published note" in bad.get_data(as_text=True)
+    item_id = re.search(r"/report/items/(\d+)/remove", page).group(1)
+    client.post(f"/e/osl-2030/report/items/{item_id}/remove")
+    assert "Korzyści dla samorządu" not in client.get("/e/osl-2030/report").get_data(as_text=True)

@@ -353,3 +353,12 @@ def test_error_pages_carry_the_same_security_headers(client):
     assert response.status_code == 404
     assert "object-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("target", ["/x%0d%0aSet-Cookie:%20a=b", "/%0a", "/\\evil.example/", "/x%00"])
+def test_a_crafted_next_is_ignored_not_a_500(client, make, target):
+    make.moderator()
+    response = client.post(f"/login?next={target}", data={"email": "mod@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    response = client.get(f"/lang/en?next={target}")
+    assert response.status_code == 302 and response.headers["Location"] == "/"

@@ -10,11 +10,12 @@ import smtplib
 import threading
 from email.message import EmailMessage
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ...extensions import db
+from ...links import shareable_url
 from ...models import Registration, Track
 from . import ics
 
@@ -105,7 +106,8 @@ def send_moved_up(event, moved) -> None:
                     ),
                     "",
                     _("Event: %(event)s", event=event.title),
-                    url_for("events.programme_page", slug=event.slug, _external=True),
+                    # Sent to someone else than the asker: never the request's Host.
+                    shareable_url("events.programme_page", slug=event.slug),
                 ]
             )
             message = _message(registration.email, _("You have a place: %(track)s", track=track.title), text)

@@ -57,6 +57,11 @@ def get_event(slug: object) -> Event:
     return event
 
 
+def list_events() -> list[Event]:
+    first_day = sa.select(sa.func.min(EventDay.date)).where(EventDay.event_id == Event.id).scalar_subquery()
+    return list(db.session.scalars(sa.select(Event).order_by(first_day.desc(), Event.id.desc())))
+
+
 def can_manage(moderator: Moderator | None, event: Event) -> bool:
     """Its organiser manages an event; an imported event (no organiser) any moderator."""
     if moderator is None or not moderator.is_active:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import Choice, Event, Registration, Slot, Track
@@ -28,6 +29,10 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 class Closed(DomainError):
     code, status = "closed", 409
+
+
+class AlreadyRegistered(DomainError):
+    code, status = "already_registered", 409
 
 
 class TrackFull(DomainError):
@@ -141,6 +146,8 @@ def register(
     if attendance not in Registration.ATTENDANCE:
         raise Invalid('attendance must be "in_room" or "remote"')
     chosen = _validate_choices(event, choices)
+    if _active_with_email(event, email):
+        raise AlreadyRegistered("this email is already registered for this event")
     token = new_token("hse")
     registration = Registration(
         event_id=event.id,
@@ -158,10 +165,27 @@ def register(
             status = Choice.CONFIRMED if _take_place(track.id) else Choice.WAITLISTED
             registration.choices.append(Choice(slot_id=slot_id, track_id=track.id, status=status))
         db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if _active_with_email(event, email):  # the same email, at the same moment
+            raise AlreadyRegistered("this email is already registered for this event") from None
+        raise
     except Exception:
         db.session.rollback()
         raise
     return registration, token
+
+
+def _active_with_email(event: Event, email: str) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(Registration.id).where(
+                Registration.event_id == event.id,
+                Registration.email == email,
+                Registration.cancelled_at.is_(None),
+            )
+        )
+    )
 
 
 def registration_for_token(event: Event, token: object) -> Registration:

@@ -3,11 +3,15 @@ programme order, as one document (a page and Markdown)."""
 
 from dataclasses import dataclass
 
-from ...models import Event, Panel, Slot, Track
-from ..errors import NotFound
+import sqlalchemy as sa
+
+from ...extensions import db
+from ...models import Event, Panel, ReportItem, ReportItemSource, ReportSection, Slot, Track
+from ..errors import Invalid, NotFound
 from ..markdown_export import escape
 from ..notes import get_published
 from ..shapes import published_shape
+from ..text import clean_text
 from .programme import linked_sessions
 
 
@@ -17,6 +21,15 @@ class ReportPart:
     track: Track | None
     panel: Panel
     note: dict  # the published note shape
+    version: int = 0
+
+    @property
+    def group(self) -> str:
+        return self.track.title if self.track else self.slot.title
+
+
+def item_key(part: ReportPart, item: dict) -> str:
+    return f"{part.panel.id}:{part.version}:{item['id']}"
 
 
 def report_parts(event: Event) -> list[ReportPart]:
@@ -34,11 +47,13 @@ def report_parts(event: Event) -> list[ReportPart]:
                 version = get_published(panel)
             except NotFound:
                 continue
-            parts.append(ReportPart(slot, track, panel, published_shape(version)))
+            parts.append(ReportPart(slot, track, panel, published_shape(version), version.number))
     return parts
 
 
-def report_markdown(event: Event, parts: list[ReportPart], labels: dict[str, str]) -> str:
+def report_markdown(
+    event: Event, parts: list[ReportPart], labels: dict[str, str], merged: list | None = None
+) -> str:
     """`labels`: the interface words in the reader's language (report, rooms, support, none)."""
     lines = [f"# {escape(event.title)}", "", f"*{escape(labels['report'])}*", ""]
     if not parts:
@@ -65,4 +80,133 @@ def report_markdown(event: Event, parts: list[ReportPart], labels: dict[str, str
                     line += f" *({escape('; '.join(meta))})*"
                 lines.append(line)
             lines.append("")
+    if merged:
+        lines += [f"## {escape(labels['merged'])}", ""]
+        for section in merged:
+            lines += [f"### {escape(section.title)}", ""]
+            for item in section.items:
+                meta = f"{labels['groups']}: {', '.join(item_groups(item))}"
+                if item_support(item):
+                    meta += f"; {labels['support']}: {item_support(item)}"
+                lines.append(f"- {escape(item.text)} *({escape(meta)})*")
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def report_docx(
+    event: Event, parts: list[ReportPart], labels: dict[str, str], merged: list | None = None
+) -> bytes:
+    """The same document as a Word file (python-docx): text stays text, nothing is markup."""
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.core_properties.title = event.title
+    document.add_heading(event.title, level=0)
+    document.add_paragraph(labels["report"]).italic = True
+    if not parts:
+        document.add_paragraph(labels["none"])
+    for part in parts:
+        document.add_heading(part.track.title if part.track else part.slot.title, level=1)
+        when = f"{part.slot.day.date.isoformat()} {part.slot.starts_at:%H:%M} · {part.panel.title}"
+        meta = document.add_paragraph()
+        meta.add_run(when).italic = True
+        if part.track and part.track.lead:
+            document.add_paragraph(f"{labels['lead']}: {part.track.lead}")
+        for paragraph in [p.strip() for p in part.note.get("summary", "").split("\n\n") if p.strip()]:
+            document.add_paragraph(paragraph)
+        for section in part.note.get("sections", []):
+            document.add_heading(section["title"], level=2)
+            for item in section["items"]:
+                bullet = document.add_paragraph(item["text"], style="List Bullet")
+                rooms = sorted({s.get("room_name", "") for s in item["sources"]} - {""})
+                extra = []
+                if rooms:
+                    extra.append(f"{labels['rooms']}: {', '.join(rooms)}")
+                if item.get("support"):
+                    extra.append(f"{labels['support']}: {item['support']}")
+                if extra:
+                    bullet.add_run(f" ({'; '.join(extra)})").italic = True
+    if merged:
+        document.add_heading(labels["merged"], level=1)
+        for section in merged:
+            document.add_heading(section.title, level=2)
+            for item in section.items:
+                bullet = document.add_paragraph(item.text, style="List Bullet")
+                meta = f"{labels['groups']}: {', '.join(item_groups(item))}"
+                if item_support(item):
+                    meta += f"; {labels['support']}: {item_support(item)}"
+                bullet.add_run(f" ({meta})").italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Sections merged across sessions ---------------------------------------------------
+
+
+def merged_sections(event: Event) -> list[ReportSection]:
+    return list(
+        db.session.scalars(
+            sa.select(ReportSection)
+            .where(ReportSection.event_id == event.id)
+            .order_by(ReportSection.position)
+        )
+    )
+
+
+def merge_across(
+    event: Event, parts: list[ReportPart], keys: list[str], text: object, section: object
+) -> ReportItem:
+    """One report item from published note items of several sessions (the same idea said
+    by several groups). Its support is the sum of the sources' support (different sessions,
+    different people); its provenance names each group."""
+    text = clean_text(text, "text", max_len=2000)
+    title = clean_text(section, "section", max_len=200, multiline=False)
+    available = {
+        item_key(p, i): (p, i) for p in parts for s in p.note.get("sections", []) for i in s["items"]
+    }
+    chosen = list(dict.fromkeys(keys))
+    if not chosen:
+        raise Invalid("choose at least one published item")
+    if any(k not in available for k in chosen):
+        raise Invalid("an item is not in a published note of this event")
+    target = next((s for s in merged_sections(event) if s.title == title), None)
+    if target is None:
+        target = ReportSection(event_id=event.id, title=title, position=len(merged_sections(event)))
+        db.session.add(target)
+    item = ReportItem(text=text, position=len(target.items))
+    for key in chosen:
+        part, source = available[key]
+        item.sources.append(
+            ReportItemSource(
+                panel_id=part.panel.id,
+                note_item_key=key,
+                group=part.group,
+                text=source["text"],
+                support=source.get("support", 0),
+            )
+        )
+    target.items.append(item)
+    db.session.commit()
+    return item
+
+
+def remove_merged_item(event: Event, item_id: object) -> None:
+    item = db.session.get(ReportItem, item_id) if isinstance(item_id, int) else None
+    if item is None or item.section.event_id != event.id:
+        raise NotFound("no such report item")
+    section = item.section
+    section.items.remove(item)
+    if not section.items:
+        db.session.delete(section)
+    db.session.commit()
+
+
+def item_groups(item: ReportItem) -> list[str]:
+    return list(dict.fromkeys(s.group for s in item.sources))
+
+
+def item_support(item: ReportItem) -> int:
+    return sum(s.support for s in item.sources)

@@ -161,3 +161,12 @@ def test_importing_again_updates_by_slug_and_keeps_registrations(event):
     _, small, _ = _visit(again)
     assert small.capacity == 5 and ewa.choices[0].track_id == small.id
     assert db.session.scalar(db.select(db.func.count()).select_from(type(event))) == 1
+
+
+def test_one_active_registration_per_email_and_cancelling_frees_it(event):
+    ewa, _ = _sign_up(event, "Ewa")
+    with pytest.raises(reg.AlreadyRegistered):
+        _sign_up(event, "Ewa")
+    reg.cancel(ewa)
+    again, _ = _sign_up(event, "Ewa")
+    assert _status(again) == ["confirmed"]
