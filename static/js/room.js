@@ -145,7 +145,34 @@
     if (seen !== null) seen = Math.max(seen, rec.seq);
     recs.set(rec.id, rec);
     if (rec.author.id === me) dropFromOutbox(rec.client_id);
-    render();
+    placeOne(rec);
+  }
+
+  /* A live post or change touches only its own element: at thousands of posts a full
+     pass per event would cost a frame or more each time. */
+  function placeOne(rec) {
+    const stale = document.getElementById(`pending-${rec.client_id}`);
+    if (stale) stale.remove();
+    let node = document.getElementById(`rec-${rec.id}`);
+    const isNew = !node;
+    node = recNode(`rec-${rec.id}`);
+    fillRec(node, rec);
+    if (isNew) {
+      // Newest first, below the posts still waiting to be sent.
+      let before = null;
+      for (let sib = list.firstElementChild; sib; sib = sib.nextElementSibling) {
+        if (sib.id.startsWith("rec-") && Number(sib.dataset.id) < rec.id) {
+          before = sib;
+          break;
+        }
+      }
+      list.insertBefore(node, before);
+      if (list.children.length < 300) node.classList.add("arrived");
+    }
+    let active = 0;
+    for (const r of recs.values()) if (r.status === "active") active++;
+    count.textContent = String(active);
+    empty.hidden = list.children.length > 0;
   }
 
   function showRoomError(message) {
