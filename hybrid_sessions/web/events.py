@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import schemas
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..links import absolute_url, shareable_url
 from ..models import Choice
 from ..models.types import utcnow
@@ -34,6 +34,7 @@ from ..services import accounts
 from ..services.errors import DomainError, Invalid, NotFound
 from ..services.events import ics, mail, programme, report
 from ..services.events import registration as reg
+from . import event_form
 from .api import _body, _moderator
 from .moderate import moderator_required
 
@@ -617,25 +618,105 @@ def event_list():
 # --- The organiser's view --------------------------------------------------------------
 
 
+def _csrf_failed(form) -> bool:
+    return bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
+
+
+def _event_form_page(moderator, event=None):
+    """The event form, to create (`event` None) or edit: save, or add/remove a row."""
+    if request.method == "POST":
+        form = event_form.EventForm()
+    elif event is not None:
+        form = event_form.EventForm(data=event_form.event_data(event))
+    else:
+        form = event_form.EventForm(data={"days": [{"slots": [{"kind": "plenary"}]}]})
+    event_form.set_session_choices(form, event_form.session_choices())
+    import_form = ProgrammeForm(prefix="import")
+    if event is None and request.method == "GET":
+        import_form.programme.data = EXAMPLE_PROGRAMME
+    error, focus = None, None
+    action = request.form.get("action", "save")
+    if request.method == "POST" and action != "save":
+        # Another row (or one less): nothing is saved and nothing is marked wrong yet.
+        focus = event_form.change_rows(form, action)
+        event_form.set_session_choices(form, event_form.session_choices())
+    elif request.method == "POST":
+        timezone = event.timezone if event else current_app.config["DEFAULT_TIMEZONE"]
+        if form.validate_on_submit():
+            try:
+                data = form.to_input(timezone)
+                if event is None:
+                    event = programme.create_event(moderator, data)
+                else:
+                    programme.update_event(moderator, event, data)
+            except DomainError as exc:
+                db.session.rollback()
+                error = event_form.show_service_error(form, exc)
+            else:
+                flash(_("The event is saved."))
+                return redirect(url_for("events.programme_page", slug=event.slug))
+        elif _csrf_failed(form):
+            abort(400)
+        else:
+            error = _("Please correct the marked fields. Nothing was saved.")
+        focus = event_form.first_error(form)
+    return render_template(
+        "events/form.html",
+        form=form,
+        import_form=import_form,
+        event=event,
+        error=error,
+        focus=focus,
+        kinds={"plenary": _("Plenary"), "parallel": _("Parallel tracks"), "break": _("Break")},
+    ), (400 if error else 200)
+
+
 @bp.route("/e/new", methods=["GET", "POST"])
 @moderator_required
 def new_event(moderator):
+    """Create an event on a form: days, slots, tracks."""
+    return _event_form_page(moderator)
+
+
+@bp.route("/e/<slug>/edit", methods=["GET", "POST"])
+@moderator_required
+def edit_event(moderator, slug: str):
+    """Edit an event (its organiser): rows keep their ids, so registrations stay."""
+    return _event_form_page(moderator, _managed_or_abort(moderator, slug))
+
+
+@bp.post("/e/import")
+@moderator_required
+def import_event(moderator):
     """Create an event, or update one's own, from a programme in YAML or JSON."""
-    form = ProgrammeForm()
-    if request.method == "GET":
-        form.programme.data = EXAMPLE_PROGRAMME
+    import_form = ProgrammeForm(prefix="import")
     error = None
-    if form.validate_on_submit():
+    if import_form.validate_on_submit():
         try:
-            data = parse_programme(form.programme.data, current_app.config["DEFAULT_TIMEZONE"])
+            data = parse_programme(import_form.programme.data, current_app.config["DEFAULT_TIMEZONE"])
             event, _created = programme.import_event(data, moderator)
         except DomainError as exc:
+            db.session.rollback()
             error = exc.message
         else:
+            flash(_("The event is saved."))
             return redirect(url_for("events.programme_page", slug=event.slug))
-    elif request.method == "POST":
+    elif _csrf_failed(import_form):
+        abort(400)
+    else:
         error = _("Paste the programme.")
-    return render_template("events/new.html", form=form, error=error), (400 if error else 200)
+    form = event_form.EventForm(formdata=None)
+    event_form.set_session_choices(form, event_form.session_choices())
+    return render_template(
+        "events/form.html",
+        form=form,
+        import_form=import_form,
+        event=None,
+        error=error,
+        import_open=True,
+        focus="import-programme",
+        kinds={"plenary": _("Plenary"), "parallel": _("Parallel tracks"), "break": _("Break")},
+    ), 400
 
 
 def _managed_or_abort(moderator, slug: str):

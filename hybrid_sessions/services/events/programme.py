@@ -21,6 +21,8 @@ class TrackInput:
     about: str = ""
     capacity: int | None = None
     session_slug: str | None = None
+    # The id of the track this input updates (the browser form sends it); None: by position.
+    id: int | None = None
 
 
 @dataclass
@@ -31,12 +33,33 @@ class SlotInput:
     ends_at: time | None = None
     about: str = ""
     tracks: list[TrackInput] = field(default_factory=list)
+    id: int | None = None
 
 
 @dataclass
 class DayInput:
     date: date
     slots: list[SlotInput] = field(default_factory=list)
+    id: int | None = None
+
+
+class CapacityBelowConfirmed(Invalid):
+    """A track's new capacity is below the people already confirmed in it."""
+
+    def __init__(self, path: str, confirmed: int):
+        super().__init__(f"{path}: {confirmed} people are confirmed in this track; the capacity cannot be lower")
+        self.path, self.confirmed = path, confirmed
+
+
+class TrackInUse(Conflict):
+    """Removing the track (or its slot or day) would drop people's registered choices."""
+
+    def __init__(self, path: str, title: str, people: int):
+        super().__init__(
+            f"{path}: {people} people chose the track \"{title}\"; move them or let them change "
+            "their choice before removing it"
+        )
+        self.path, self.title, self.people = path, title, people
 
 
 @dataclass
@@ -113,16 +136,80 @@ def _check(data: EventInput) -> None:
                     raise Invalid(f"{where}.tracks.{t}.session_slug: not a session slug")
 
 
+def _matched(rows: list, inputs: list, path: str) -> tuple[list, list]:
+    """Which row each input updates (None: a new row) and the rows no input keeps.
+
+    Inputs with ids (the browser form) update those rows, wherever they moved; inputs
+    without (a programme file) update by position, so importing again keeps ids."""
+    if any(getattr(data, "id", None) is not None for data in inputs):
+        by_id = {row.id: row for row in rows}
+        pairs = []
+        for position, data in enumerate(inputs):
+            if data.id is not None and data.id not in by_id:
+                raise Invalid(f"{path}.{position}.id: not part of this event")
+            pairs.append(by_id.get(data.id) if data.id is not None else None)
+        kept = {row.id for row in pairs if row is not None}
+        if len(kept) != len([row for row in pairs if row is not None]):
+            raise Invalid(f"{path}: the same id appears twice")
+        return pairs, [row for row in rows if row.id not in kept]
+    return [rows[i] if i < len(rows) else None for i in range(len(inputs))], rows[len(inputs) :]
+
+
+def _active_choices(track_ids: list[int]) -> dict[int, int]:
+    if not track_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Choice.track_id, sa.func.count())
+        .where(Choice.track_id.in_(track_ids), Choice.status.in_((Choice.CONFIRMED, Choice.WAITLISTED)))
+        .group_by(Choice.track_id)
+    )
+    return dict(rows.all())
+
+
+def _check_existing(event: Event, data: EventInput) -> None:
+    """The rules that depend on what is stored: a capacity never goes below the people
+    confirmed in the track, and no track people chose is dropped. Checked before any row
+    changes, so a refused edit changes nothing."""
+    removed: list[tuple[str, Track]] = []
+    kept: list[tuple[str, Track, TrackInput]] = []
+    days, gone = _matched(list(event.days), data.days, "days")
+    removed += [(f"days.{d.position}", t) for d in gone for s in d.slots for t in s.tracks]
+    for d, (day, day_data) in enumerate(zip(days, data.days, strict=True)):
+        if day is None:
+            continue
+        slots, gone = _matched(list(day.slots), day_data.slots, f"days.{d}.slots")
+        removed += [(f"days.{d}.slots", t) for s in gone for t in s.tracks]
+        for s, (slot, slot_data) in enumerate(zip(slots, day_data.slots, strict=True)):
+            if slot is None:
+                continue
+            where = f"days.{d}.slots.{s}.tracks"
+            tracks, gone = _matched(list(slot.tracks), slot_data.tracks, where)
+            removed += [(where, t) for t in gone]
+            kept += [
+                (f"{where}.{t}", track, track_data)
+                for t, (track, track_data) in enumerate(zip(tracks, slot_data.tracks, strict=True))
+                if track is not None
+            ]
+    for path, track, track_data in kept:
+        if track_data.capacity is not None and track_data.capacity < track.confirmed_count:
+            raise CapacityBelowConfirmed(f"{path}.capacity", track.confirmed_count)
+    chosen = _active_choices([track.id for _path, track in removed])
+    for path, track in removed:
+        if chosen.get(track.id):
+            raise TrackInUse(path, track.title, chosen[track.id])
+
+
 def _optional(value: str, name: str, max_len: int) -> str:
     return clean_text(value, name, max_len=max_len, min_len=0) if value else ""
 
 
 def _sync(rows: list, inputs: list, make, update) -> list:
-    """Update rows in place by position, add what is new, drop what is gone: importing
-    the same programme again keeps ids (and the registrations that point at them)."""
+    """Update rows in place (by id, or by position: see `_matched`), add what is new, drop
+    what is gone: editing or importing again keeps ids (and the registrations on them)."""
     result = []
+    matched, _gone = _matched(rows, inputs, "")
     for position, data in enumerate(inputs):
-        row = rows[position] if position < len(rows) else make()
+        row = matched[position] or make()
         update(row, data)
         row.position = position
         result.append(row)
@@ -160,6 +247,15 @@ def _apply(event: Event, data: EventInput) -> None:
     event.days = _sync(list(event.days), data.days, EventDay, _update_day)
 
 
+def _apply_or_undo(event: Event, data: EventInput) -> None:
+    """`_apply`, and on a refused value (a lead too long) nothing stays changed."""
+    try:
+        _apply(event, data)
+    except Exception:
+        db.session.rollback()
+        raise
+
+
 def create_event(actor: Moderator, data: EventInput) -> Event:
     """A new event organised by `actor`; an existing slug is a `conflict`."""
     _check(data)
@@ -187,11 +283,28 @@ def import_event(data: EventInput, actor: Moderator | None = None) -> tuple[Even
     if created:
         event = Event(slug=slug, organiser_id=actor.id if actor else None)
         db.session.add(event)
-    elif actor is not None:
-        require_organiser(actor, event)
-    _apply(event, data)
+    else:
+        if actor is not None:
+            require_organiser(actor, event)
+        _check_existing(event, data)
+    _apply_or_undo(event, data)
     db.session.commit()
     return event, created
+
+
+def update_event(actor: Moderator, event: Event, data: EventInput) -> Event:
+    """Edit an event in place (the browser form): rows keep their ids, so the people
+    registered in a renamed or moved track keep their places. A new slug must be free."""
+    require_organiser(actor, event)
+    _check(data)
+    slug = _slug(data, data.title.strip()) if data.slug else event.slug
+    if slug != event.slug and db.session.scalar(sa.select(Event.id).where(Event.slug == slug)):
+        raise Conflict("an event with this slug exists")
+    _check_existing(event, data)
+    event.slug = slug
+    _apply_or_undo(event, data)
+    db.session.commit()
+    return event
 
 
 def waitlisted_counts(event: Event) -> dict[int, int]:
