@@ -59,7 +59,14 @@ class SlotForm(Form):
     starts_at = TimeField(validators=[DataRequired(_REQUIRED)])
     ends_at = TimeField(validators=[Optional()])
     title = StringField(validators=[DataRequired(_REQUIRED), Length(max=300)])
-    kind = SelectField(choices=[SelectChoice(k) for k in Slot.KINDS], default=Slot.PLENARY)
+    kind = SelectField(
+        choices=[
+            SelectChoice(Slot.PLENARY, _l("Plenary")),
+            SelectChoice(Slot.PARALLEL, _l("Parallel tracks")),
+            SelectChoice(Slot.BREAK, _l("Break")),
+        ],
+        default=Slot.PLENARY,
+    )
     about = TextAreaField(validators=[Optional(), Length(max=5000)])
     tracks = FieldList(FormField(TrackForm), min_entries=0, max_entries=50)
 

@@ -667,7 +667,6 @@ def _event_form_page(moderator, event=None):
         event=event,
         error=error,
         focus=focus,
-        kinds={"plenary": _("Plenary"), "parallel": _("Parallel tracks"), "break": _("Break")},
     ), (400 if error else 200)
 
 
@@ -715,7 +714,6 @@ def import_event(moderator):
         error=error,
         import_open=True,
         focus="import-programme",
-        kinds={"plenary": _("Plenary"), "parallel": _("Parallel tracks"), "break": _("Break")},
     ), 400
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from hybrid_sessions.extensions import db
-from hybrid_sessions.models import Event, Moderator
+from hybrid_sessions.models import Event
 from hybrid_sessions.services.events import programme
 from hybrid_sessions.services.events import registration as reg
 from tests.conftest import PASSWORD
@@ -91,9 +91,7 @@ def test_add_and_remove_buttons_work_without_javascript(app, client, organiser):
     assert 'name="days-0-slots-1-tracks-2-title"' in page  # one more track, nothing saved
     assert 'id="days-0-slots-1-tracks-2-title"' in page and "autofocus" in page
     assert "OSLowiec w OPS" in page and _count(app) == 0
-    page = client.post("/e/new", data=_form(action="remove:days-0-slots-1-tracks-0")).get_data(
-        as_text=True
-    )
+    page = client.post("/e/new", data=_form(action="remove:days-0-slots-1-tracks-0")).get_data(as_text=True)
     assert "Współpraca z liderami" not in page and "OSLowiec w OPS" in page
     page = client.post("/e/new", data=_form(action="add:days")).get_data(as_text=True)
     assert 'name="days-2-date"' in page and "Day 3" in page
@@ -166,9 +164,7 @@ def test_the_organiser_edits_the_event_and_registrations_stay(app, client, organ
     assert data["days-0-slots-1-tracks-0-title"] == "Współpraca z liderami"
     # Rename the track, then add a slot to the second day (a server round trip) and fill it.
     data["days-0-slots-1-tracks-0-title"] = "Współpraca z liderami lokalnymi"
-    added = client.post(f"/e/{slug}/edit", data={**data, "action": "add:days-1-slots"}).get_data(
-        as_text=True
-    )
+    added = client.post(f"/e/{slug}/edit", data={**data, "action": "add:days-1-slots"}).get_data(as_text=True)
     assert 'name="days-1-slots-1-title"' in added
     data.update(
         {

@@ -47,7 +47,9 @@ class CapacityBelowConfirmed(Invalid):
     """A track's new capacity is below the people already confirmed in it."""
 
     def __init__(self, path: str, confirmed: int):
-        super().__init__(f"{path}: {confirmed} people are confirmed in this track; the capacity cannot be lower")
+        super().__init__(
+            f"{path}: {confirmed} people are confirmed in this track; the capacity cannot be lower"
+        )
         self.path, self.confirmed = path, confirmed
 
 
@@ -56,7 +58,7 @@ class TrackInUse(Conflict):
 
     def __init__(self, path: str, title: str, people: int):
         super().__init__(
-            f"{path}: {people} people chose the track \"{title}\"; move them or let them change "
+            f'{path}: {people} people chose the track "{title}"; move them or let them change '
             "their choice before removing it"
         )
         self.path, self.title, self.people = path, title, people
