@@ -216,21 +216,22 @@ def test_the_report_as_docx_and_the_event_list(app, client, event, scenario, mak
     assert "Organizowanie społeczności lokalnej" in page and f"/e/{event['slug']}" in page
 
 
-def test_a_moderator_creates_and_updates_an_event_in_the_browser(client, scenario):
+def test_a_moderator_imports_and_updates_an_event_from_a_pasted_file(client, scenario):
     assert client.get("/e/new").status_code == 302  # sign in first
+    assert client.post("/e/import", data={"import-programme": "x"}).status_code == 302
     client.post("/login", data={"email": "mod@example.org", "password": PASSWORD})
     form = client.get("/e/new").get_data(as_text=True)
-    assert "Powitanie i wprowadzenie" in form  # an example to start from
+    assert "Import from a file" in form and "Powitanie i wprowadzenie" in form  # an example to start from
     yaml_text = (
         "title: Seminarium OSL\nslug: seminarium\ndays:\n  - date: 2030-10-22\n    slots:\n"
         "      - {starts_at: 10:00, title: Otwarcie, kind: plenary}\n"
     )
-    response = client.post("/e/new", data={"programme": yaml_text})
+    response = client.post("/e/import", data={"import-programme": yaml_text})
     assert response.status_code == 302 and response.headers["Location"].endswith("/e/seminarium")
-    client.post("/e/new", data={"programme": yaml_text.replace("Otwarcie", "Powitanie")})
+    client.post("/e/import", data={"import-programme": yaml_text.replace("Otwarcie", "Powitanie")})
     event = client.get("/api/v1/events/seminarium").get_json()
     assert event["days"][0]["slots"][0]["title"] == "Powitanie"
-    bad = client.post("/e/new", data={"programme": "title: X\ndays: []\n"})
+    bad = client.post("/e/import", data={"import-programme": "title: X\ndays: []\n"})
     assert bad.status_code == 400 and "days" in bad.get_data(as_text=True)
 
 
