@@ -648,7 +648,7 @@ def _event_form_page(moderator, event=None):
                 if event is None:
                     event = programme.create_event(moderator, data)
                 else:
-                    programme.update_event(moderator, event, data)
+                    mail.send_moved_up(event, programme.update_event(moderator, event, data))
             except DomainError as exc:
                 db.session.rollback()
                 error = event_form.show_service_error(form, exc)

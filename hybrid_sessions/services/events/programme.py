@@ -11,6 +11,7 @@ from ...models import Choice, Event, EventDay, Moderator, Panel, Slot, Track
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..panels import SLUG_RE, slugify
 from ..text import clean_text
+from .registration import fill_places, lock_tracks
 
 
 @dataclass
@@ -192,9 +193,11 @@ def _check_existing(event: Event, data: EventInput) -> None:
                 for t, (track, track_data) in enumerate(zip(tracks, slot_data.tracks, strict=True))
                 if track is not None
             ]
+    confirmed = lock_tracks(track.id for _path, track, _data in kept)
     for path, track, track_data in kept:
-        if track_data.capacity is not None and track_data.capacity < track.confirmed_count:
-            raise CapacityBelowConfirmed(f"{path}.capacity", track.confirmed_count)
+        now = confirmed.get(track.id, 0)
+        if track_data.capacity is not None and track_data.capacity < now:
+            raise CapacityBelowConfirmed(f"{path}.capacity", now)
     chosen = _active_choices([track.id for _path, track in removed])
     for path, track in removed:
         if chosen.get(track.id):
@@ -290,13 +293,16 @@ def import_event(data: EventInput, actor: Moderator | None = None) -> tuple[Even
             require_organiser(actor, event)
         _check_existing(event, data)
     _apply_or_undo(event, data)
+    if not created:
+        _fill_new_places(event)
     db.session.commit()
     return event, created
 
 
-def update_event(actor: Moderator, event: Event, data: EventInput) -> Event:
+def update_event(actor: Moderator, event: Event, data: EventInput) -> list:
     """Edit an event in place (the browser form): rows keep their ids, so the people
-    registered in a renamed or moved track keep their places. A new slug must be free."""
+    registered in a renamed or moved track keep their places. A new slug must be free.
+    Returns who moved up from a waiting list because a track got more places."""
     require_organiser(actor, event)
     _check(data)
     slug = _slug(data, data.title.strip()) if data.slug else event.slug
@@ -305,8 +311,21 @@ def update_event(actor: Moderator, event: Event, data: EventInput) -> Event:
     _check_existing(event, data)
     event.slug = slug
     _apply_or_undo(event, data)
+    moved = _fill_new_places(event)
     db.session.commit()
-    return event
+    return moved
+
+
+def _fill_new_places(event: Event) -> list:
+    """More places on a track (or no limit any more): its waiting list moves up at once."""
+    db.session.flush()
+    waiting = waitlisted_counts(event)
+    return fill_places(
+        t.id
+        for s in event.slots
+        for t in s.tracks
+        if waiting.get(t.id) and (t.capacity is None or t.capacity > t.confirmed_count)
+    )
 
 
 def waitlisted_counts(event: Event) -> dict[int, int]:

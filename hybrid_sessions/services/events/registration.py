@@ -101,6 +101,22 @@ def _fill_places(track_id: int) -> list[Moved]:
         moved.append(Moved(first.registration_id, track_id))
 
 
+def lock_tracks(track_ids) -> dict[int, int]:
+    """Hold the tracks' row locks for the rest of the transaction (a programme edit) and
+    return their confirmed counts as they are under the lock: no sign-up slips in between
+    checking a new capacity and setting it."""
+    ids = sorted(set(track_ids))
+    _lock(ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(Track.id, Track.confirmed_count).where(Track.id.in_(ids))).all())
+
+
+def fill_places(track_ids) -> list[Moved]:
+    """After a track got more places (a programme edit): the first on its waiting list move up."""
+    return [m for track_id in sorted(set(track_ids)) for m in _fill_places(track_id)]
+
+
 def _validate_choices(event: Event, choices: list[tuple[object, object]]) -> dict[int, Track]:
     """{slot id: track} after checking each slot is a parallel slot of this event."""
     slots = {slot.id: slot for slot in event.parallel_slots}

@@ -72,3 +72,20 @@ def test_an_id_from_another_event_is_refused(organiser):
     data.days[0].slots[0].id = other.days[0].slots[0].id
     with pytest.raises(Invalid):
         programme.update_event(organiser, event, data)
+
+
+def test_more_places_move_the_waiting_list_up_at_once(organiser):
+    event = programme.create_event(organiser, event_input(visit_capacity=1))
+    visit = event.parallel_slots[1]
+    people = [
+        reg.register(
+            event, name, f"{name.lower()}@example.org", "", "in_room", [(visit.id, visit.tracks[0].id)]
+        )[0]
+        for name in ("Ewa", "Jan", "Ola")
+    ]
+    data = _with_ids(event, event_input(visit_capacity=2))
+    moved = programme.update_event(organiser, event, data)
+    assert [m.registration_id for m in moved] == [people[1].id]
+    db.session.expire_all()
+    assert [p.choices[0].status for p in people] == ["confirmed", "confirmed", "waitlisted"]
+    assert event.parallel_slots[1].tracks[0].confirmed_count == 2
