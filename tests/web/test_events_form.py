@@ -140,7 +140,6 @@ def _register(app, slug, track_title, name):
 def _edit_data(page: str) -> dict:
     """The edit form as the browser would send it back, unchanged."""
     data = dict(re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', page))
-    data.update(re.findall(r'<input[^>]*?value="([^"]*)"[^>]*?name="([^"]+)"', page)[::-1] and {})
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\n?([^<]*)</textarea>', page):
         data[name] = body
     for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
