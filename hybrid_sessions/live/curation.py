@@ -11,7 +11,7 @@ from .handlers import _find_item, _moderated_panel, _note_changed, event
 def suggestions_get(data: schemas.SessionRef) -> dict:
     """The session's merge suggestions now (then kept current by `suggestions:updated`)."""
     _, panel = _moderated_panel(data.slug)
-    return {"groups": curation.suggestions(panel)}
+    return {"groups": curation.suggestions(panel, compute=suggestions.off_the_loop)}
 
 
 @event("suggestions:dismiss", schemas.SuggestionsDismiss)

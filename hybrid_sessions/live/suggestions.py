@@ -64,11 +64,23 @@ def changed(panel_id: int) -> None:
     socketio.start_background_task(later)
 
 
+def off_the_loop(fn):
+    """Run a CPU-heavy step on a worker thread under eventlet: comparing a burst of posts
+    or regrouping thousands takes tens to hundreds of milliseconds, which on the event
+    loop would hold up every other connection's acks. (Under threading and gevent it
+    runs where it is.)"""
+    if socketio.async_mode == "eventlet":
+        from eventlet import tpool
+
+        return tpool.execute(fn)
+    return fn()
+
+
 def send(panel_id: int, pause=None) -> None:
     panel = db.session.get(Panel, panel_id)
     if panel is None:
         return
-    groups = curation.suggestions(panel, pause)
+    groups = curation.suggestions(panel, pause, off_the_loop)
     # Nothing sent yet counts as "no suggestions": a console gets the list itself
     # (suggestions:get) when it opens, so only a change is news.
     if _last_sent.get(panel_id, []) == groups:

@@ -8,11 +8,13 @@ telling each other anything.
 """
 
 import csv
+import functools
 import io
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -37,6 +39,7 @@ from .lookup import by_id
 from .recommendations import current_seq
 from .similarity import SimilarityIndex
 
+T = TypeVar("T")
 MAX_SIMILAR = 50
 DEFAULT_SIMILAR = 5
 MAX_DISMISS = 50
@@ -75,19 +78,33 @@ def _entry(panel_id: int) -> _SessionIndex:
         return entry
 
 
+# How the CPU-heavy steps (comparing new posts, grouping) are run: `compute(fn)` returns
+# `fn()`. The live layer passes one that runs them on a worker thread, so a server on
+# eventlet keeps answering everyone else meanwhile.
+Compute = Callable[[Callable[[], T]], T]
+
+
+def _here(fn: Callable[[], T]) -> T:
+    return fn()
+
+
 @contextmanager
-def _caught_up(panel: Panel, pause: Callable[[], None] | None = None) -> Iterator[SimilarityIndex]:
+def _caught_up(
+    panel: Panel, pause: Callable[[], None] | None = None, compute: Compute = _here
+) -> Iterator[SimilarityIndex]:
     """The session's index, caught up, held for this caller alone while in use."""
     entry = _entry(panel.id)
     with entry.lock:
-        yield index_for(panel, pause)
+        yield index_for(panel, pause, compute)
 
 
-def index_for(panel: Panel, pause: Callable[[], None] | None = None) -> SimilarityIndex:
+def index_for(
+    panel: Panel, pause: Callable[[], None] | None = None, compute: Compute = _here
+) -> SimilarityIndex:
     """The session's index of active posts, caught up with every committed change.
 
     `pause` is called between batches while catching up (the live layer yields to
-    other connections there).
+    other connections there); `compute` runs the comparisons (see `Compute`).
     """
     entry = _entry(panel.id)
     with entry.lock:
@@ -117,7 +134,7 @@ def index_for(panel: Panel, pause: Callable[[], None] | None = None) -> Similari
             if n % CATCH_UP_BATCH == 0 or n == len(rows):
                 # A batch is compared in one go: ~100x faster than post by post when
                 # a big session's index is built from the database.
-                entry.index.upsert_many(changed)
+                compute(functools.partial(entry.index.upsert_many, changed))
                 changed = []
                 if pause:
                     pause()
@@ -163,12 +180,14 @@ def dismissed_pairs(panel: Panel) -> list[tuple[int, int]]:
     return [(first, second) for first, second in rows]
 
 
-def suggestions(panel: Panel, pause: Callable[[], None] | None = None) -> list[dict]:
+def suggestions(
+    panel: Panel, pause: Callable[[], None] | None = None, compute: Compute = _here
+) -> list[dict]:
     """Groups of posts the moderator might merge, best first; posts already in a note
     item and pairs dismissed as "not the same" are left out."""
     exclude, apart = merged_ids(panel), dismissed_pairs(panel)
-    with _caught_up(panel, pause) as index:
-        groups = index.groups(exclude=exclude, cannot_link=apart)
+    with _caught_up(panel, pause, compute) as index:
+        groups = compute(lambda: index.groups(exclude=exclude, cannot_link=apart))
     return [{"recommendation_ids": list(group.ids), "score": group.score} for group in groups]
 
 

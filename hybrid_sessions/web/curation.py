@@ -44,7 +44,7 @@ def similar(slug: str, rec_id: int):
 def suggestions(slug: str):
     """Groups of posts worth merging, best first."""
     _, panel = _moderated_panel(slug)
-    return jsonify({"groups": curation.suggestions(panel)})
+    return jsonify({"groups": curation.suggestions(panel, compute=live_suggestions.off_the_loop)})
 
 
 @bp.post("/suggestions/dismiss")
