@@ -35,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from benchmarks.curation_session import generate  # noqa: E402
@@ -103,7 +104,12 @@ class Moderator:
                 self.page.wait_for_timeout(200)
                 continue
             quiet_since = None
-            self.one_group(groups[0])
+            try:
+                self.one_group(groups[0])
+            except PlaywrightTimeout:
+                # The suggestions were recomputed between reading the group and acting
+                # on it (it changed under the hand): read again, nothing was counted.
+                continue
 
     def one_group(self, group: dict) -> None:
         page = self.page
@@ -113,23 +119,23 @@ class Moderator:
         self.read_seconds += READ_DECISION + READ_POST * len(group["ids"])
         version = self.state()["version"]
         if count < 2 and idea not in self.item_of_cluster():
-            card.locator("button.dismiss").click()
+            card.locator("button.dismiss").click(timeout=3000)
             self.actions["dismiss"] += 1
             self.settle("k => !document.querySelector(`#groups li.group[data-key='${k}']`)", group["key"])
             return
         for rec in group["ids"]:
             if self.cluster_of[rec] != idea:
-                card.locator(f".member[data-id='{rec}'] input").click()
+                card.locator(f".member[data-id='{rec}'] input").click(timeout=3000)
                 self.actions["leave a post out"] += 1
         item = self.item_of_cluster().get(idea)
         if item is not None:
             if group["target"] != item:
-                card.locator("select.target").select_option(str(item))
+                card.locator("select.target").select_option(str(item), timeout=3000)
                 self.actions["choose the item"] += 1
-            card.locator("button.add").click()
+            card.locator("button.add").click(timeout=3000)
             self.actions["add to item"] += 1
         else:
-            card.locator("button.merge").click()
+            card.locator("button.merge").click(timeout=3000)
             self.actions["merge"] += 1
         self.note_changed(version)
 

@@ -69,6 +69,7 @@ const views = {
       /* nothing to remember */
     }
     if (name === "posts") posts.showPending(false);
+    else suggestions.render();
     if (focus) $(`tab-${name}`).focus();
   },
 };

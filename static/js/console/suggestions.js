@@ -212,6 +212,9 @@ export function createSuggestions(store, filters, api) {
   function render() {
     const groups = sorted(openGroups().filter(shown));
     $("groups-count").textContent = String(groups.length);
+    // Hidden behind the other tab: only the count is kept current; the cards are built
+    // when the view is shown (at 5,000 posts a push holds hundreds of groups).
+    if (view.hidden) return;
     const wanted = new Set(groups.map((g) => g.key));
     const focusedCard = document.activeElement && document.activeElement.closest ? document.activeElement.closest("li.group") : null;
     for (const [key, card] of cards) {
