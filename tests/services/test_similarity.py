@@ -288,13 +288,15 @@ def _held_out_figures(lemmatise: bool) -> tuple[float, float]:
         predicted += len(pairs)
         gold += len(gold_pairs)
     precision, recall = tp / predicted, tp / gold
-    return hits / with_partner, 2 * precision * recall / (precision + recall)
+    return hits / with_partner, precision, 2 * precision * recall / (precision + recall)
 
 
 @pytest.mark.parametrize("lemmatise", MODES)
 def test_held_out_quality_does_not_regress(lemmatise):
     """Floors a little under what benchmarks/similarity_eval.py measures on the held-out
     lists (see benchmarks/README.md), so a change that makes suggestions worse fails."""
-    top3, f1 = _held_out_figures(lemmatise)
+    top3, precision, f1 = _held_out_figures(lemmatise)
     assert top3 >= 0.74
-    assert f1 >= 0.37
+    # Groups are tuned for precision (a wrong member costs the moderator a click).
+    assert precision >= 0.68
+    assert f1 >= 0.24
