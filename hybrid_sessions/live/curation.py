@@ -11,7 +11,7 @@ from .handlers import _find_item, _moderated_panel, _note_changed, event
 def suggestions_get(data: schemas.SessionRef) -> dict:
     """The session's merge suggestions now (then kept current by `suggestions:updated`)."""
     _, panel = _moderated_panel(data.slug)
-    return {"groups": curation.suggestions(panel, compute=suggestions.off_the_loop)}
+    return {"groups": curation.suggestions(panel, suggestions.pause, suggestions.off_the_loop)}
 
 
 @event("suggestions:dismiss", schemas.SuggestionsDismiss)
@@ -27,7 +27,9 @@ def suggestions_dismiss(data: schemas.SuggestionsDismiss) -> dict:
 def rec_similar(data: schemas.RecSimilar) -> dict:
     """The posts most like one post, best first."""
     _, panel = _moderated_panel(data.slug)
-    similar = curation.similar(panel, data.recommendation_id, data.limit)
+    similar = curation.similar(
+        panel, data.recommendation_id, data.limit, suggestions.pause, suggestions.off_the_loop
+    )
     return {"recommendation_id": data.recommendation_id, "similar": similar}
 
 

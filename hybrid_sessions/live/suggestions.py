@@ -55,13 +55,18 @@ def changed(panel_id: int) -> None:
         _pending.discard(panel_id)
         with app.app_context():
             try:
-                send(panel_id, pause=lambda: socketio.sleep(0))
+                send(panel_id, pause=pause)
             except Exception:  # the next change schedules another try
                 log.exception("suggestions for session %s failed", panel_id)
             finally:
                 db.session.remove()
 
     socketio.start_background_task(later)
+
+
+def pause() -> None:
+    """Let other connections run (between batches while an index catches up)."""
+    socketio.sleep(0)
 
 
 def off_the_loop(fn):

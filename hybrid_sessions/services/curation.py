@@ -149,13 +149,19 @@ def _panel_recommendation(panel: Panel, rec_id: object) -> Recommendation:
     return rec
 
 
-def similar(panel: Panel, rec_id: object, limit: object = DEFAULT_SIMILAR) -> list[dict]:
+def similar(
+    panel: Panel,
+    rec_id: object,
+    limit: object = DEFAULT_SIMILAR,
+    pause: Callable[[], None] | None = None,
+    compute: Compute = _here,
+) -> list[dict]:
     """The active posts most like this one, best first (never itself). A withdrawn or
     erased post has none: it takes no part in curation."""
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_SIMILAR:
         raise Invalid(f"limit must be a whole number from 1 to {MAX_SIMILAR}")
     rec = _panel_recommendation(panel, rec_id)
-    with _caught_up(panel) as index:
+    with _caught_up(panel, pause, compute) as index:
         found = index.similar(rec.id, limit)
     return [{"id": other, "score": score} for other, score in found]
 

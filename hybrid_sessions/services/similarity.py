@@ -74,6 +74,9 @@ IDF_FROZEN_AT = 1500
 # Set to "1" to compare without morfeusz2 even where it is installed (tests, benchmarks).
 NO_MORFEUSZ_ENV = "HYBRID_SESSIONS_NO_MORFEUSZ"
 
+# Polish and English function words, and the meta words of seminar posts ("Proponujemy:",
+# "zgoda całej grupy", "koniecznie"), which say nothing about the idea but made unrelated
+# posts of one session look alike.
 _STOP_WORDS_TEXT = """
     a aby albo ale az b bo by byc c cala cale caly co czy czyli d dla do dzieki e gdy go
     i ich ile im in inne innych ja jak jaka jakie jako je jej jest jesli jeszcze juz k
@@ -85,6 +88,9 @@ _STOP_WORDS_TEXT = """
     an and are as at be been but by can do does for from has have if into is it its more
     no not of on only or our should so than that the their them they this to too us was
     we were what when which who will with would less all also each
+    proponujemy proponuje postulujemy postulat postulaty rekomendujemy rekomendacja
+    rekomendacje uwazamy uwaza zgoda calej calego cala koniecznie najwazniejsze
+    najwazniejszy jednoglosnie propose suggest recommend recommendation important
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
@@ -93,6 +99,8 @@ _STOP_LEMMAS_TEXT = """
     byc miec moc musiec chciec trzeba nalezec warto powinien potrzeba potrzebny dobry
     wazny duzy maly nowy rozny wszystek inny kazdy swoj sam taki ktory ten jaki zrobic
     robic dac dawac zeby ktos cos wiecej bardzo
+    proponowac postulowac postulat rekomendowac rekomendacja uwazac zgoda zgadzac caly
+    koniecznie konieczny najwazniejszy jednoglosnie
 """
 STOP_LEMMAS = frozenset(_STOP_LEMMAS_TEXT.split())
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -37,14 +37,23 @@ def similar(slug: str, rec_id: int):
     raw = request.args.get("limit", str(curation.DEFAULT_SIMILAR))
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:
         raise Invalid(f"limit must be a whole number from 1 to {curation.MAX_SIMILAR}")
-    return jsonify({"recommendation_id": rec_id, "similar": curation.similar(panel, rec_id, int(raw))})
+    return jsonify(
+        {
+            "recommendation_id": rec_id,
+            "similar": curation.similar(
+                panel, rec_id, int(raw), live_suggestions.pause, live_suggestions.off_the_loop
+            ),
+        }
+    )
 
 
 @bp.get("/suggestions")
 def suggestions(slug: str):
     """Groups of posts worth merging, best first."""
     _, panel = _moderated_panel(slug)
-    return jsonify({"groups": curation.suggestions(panel, compute=live_suggestions.off_the_loop)})
+    return jsonify(
+        {"groups": curation.suggestions(panel, live_suggestions.pause, live_suggestions.off_the_loop)}
+    )
 
 
 @bp.post("/suggestions/dismiss")

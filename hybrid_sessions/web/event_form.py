@@ -34,12 +34,13 @@ from ..services import panels
 from ..services.errors import Conflict, DomainError
 from ..services.events import programme
 from ..services.events.programme import DayInput, EventInput, SlotInput, TrackInput
+from .formatting import parse_id
 
 _REQUIRED = _l("Please fill this in.")
 
 
 def _row_id(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return parse_id(value)
 
 
 class TrackForm(Form):

@@ -36,6 +36,7 @@ from ..services.events import ics, mail, programme, report
 from ..services.events import registration as reg
 from . import event_form
 from .api import _body, _moderator
+from .formatting import parse_id
 from .moderate import moderator_required
 
 api = Blueprint("events_api", __name__, url_prefix="/api/v1/events")
@@ -317,7 +318,7 @@ def _slot_choices(event) -> tuple[list[tuple[int, int]], dict[int, str]]:
         value = request.form.get(f"slot-{slot.id}", "")
         if value in ("", "none"):
             continue
-        if not value.isdigit() or not any(t.id == int(value) for t in slot.tracks):
+        if parse_id(value) is None or not any(t.id == int(value) for t in slot.tracks):
             errors[slot.id] = _("Choose one of the listed options.")
             continue
         pairs.append((slot.id, int(value)))
@@ -533,7 +534,7 @@ def report_page(slug: str):
     """Every published session note of the event, in programme order."""
     event = _event_or_404(slug)
     parts = report.report_parts(event)
-    manager = accounts.active_moderator(session.get("moderator_id"))
+    manager = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
     return render_template(
         "events/report.html",
         event=event,
@@ -758,7 +759,7 @@ def _check_in_key(event, value: str):
             return reg.registration_for_token(event, token).id
         except DomainError:
             raise NotFound("no registration for this link") from None
-    if value.startswith("#") and value[1:].isdigit():
+    if value.startswith("#") and parse_id(value[1:]) is not None:
         return int(value[1:])
     return value
 
@@ -794,7 +795,7 @@ def organise_move(moderator, slug: str, registration_id: int):
     slot_id, _sep, track_id = value.partition(":")
     try:
         person = reg.get_registration(event, registration_id)
-        if not (slot_id.isdigit() and track_id.isdigit()):
+        if parse_id(slot_id) is None or parse_id(track_id) is None:
             raise Invalid("choose a track")
         mail.send_moved_up(event, reg.move(person, int(slot_id), int(track_id)))
     except reg.TrackFull:

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time
 from flask_babel import get_locale
 
+from ..services.lookup import MAX_ID
+
 
 def session_when(panel) -> str:
     """E.g. "23 listopada 2021, 13:00–14:30" in the session's timezone."""
@@ -22,3 +24,12 @@ def session_when(panel) -> str:
 def moment(value, tz: str | None = None) -> str:
     zone = ZoneInfo(tz) if tz else None
     return format_datetime(value.astimezone(zone), "d MMM y, HH:mm", locale=str(get_locale()))
+
+
+def parse_id(text: object) -> int | None:
+    """An id typed into a form or URL: ASCII digits within the INTEGER columns, else None
+    ("²".isdigit() is true, and int() of it fails)."""
+    if not isinstance(text, str) or not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None

@@ -152,3 +152,74 @@ def test_two_hundred_at_once_for_twelve_places(servers):
         "tracks"
     ][0]
     assert (track["confirmed"], track["waitlisted"]) == (PLACES, PEOPLE - PLACES - 1)
+
+
+def test_a_cancel_sent_many_times_at_once_frees_its_place_once(servers):
+    """A double click on Cancel (or a client's retries) racing in two processes: the
+    place goes to the first waiting person once, and the track never holds more than
+    its capacity (each cancel decides on what it reads under the track's lock)."""
+    first, second = servers
+    headers = {"Authorization": f"Bearer {moderator_token(first.base)}"}
+    body = {
+        "title": "Wizyta",
+        "slug": "wizyta",
+        "days": [
+            {
+                "date": "2030-11-25",
+                "slots": [
+                    {
+                        "starts_at": "09:30",
+                        "ends_at": "11:30",
+                        "title": "Wizyta studyjna",
+                        "kind": "parallel",
+                        "tracks": [{"title": "Po sąsiedzku", "capacity": 2}, {"title": "Inna"}],
+                    }
+                ],
+            }
+        ],
+    }
+    created = requests.post(f"{first.base}/api/v1/events", json=body, headers=headers, timeout=10)
+    assert created.status_code == 201, created.text
+    slot = created.json()["days"][0]["slots"][0]
+    choice = {"slot_id": slot["id"], "track_id": slot["tracks"][0]["id"]}
+    tokens = []
+    for n in range(4):  # two confirmed, two waiting
+        answer = requests.post(
+            f"{first.base}/api/v1/events/wizyta/registrations",
+            json={
+                "name": f"Osoba {n}",
+                "email": f"o{n}@example.org",
+                "attendance": "remote",
+                "choices": [choice],
+            },
+            timeout=10,
+        )
+        assert answer.status_code == 201, answer.text
+        tokens.append(answer.json()["token"])
+
+    tries = 12
+    barrier = threading.Barrier(tries)
+    codes: list[int] = []
+
+    def cancel(n: int) -> None:
+        base = (first, second)[n % 2].base
+        with requests.Session() as http:
+            barrier.wait()
+            response = http.delete(
+                f"{base}/api/v1/events/wizyta/registrations/me",
+                headers={"Authorization": f"Bearer {tokens[0]}"},
+                timeout=60,
+            )
+        codes.append(response.status_code)
+
+    threads = [threading.Thread(target=cancel, args=(n,)) for n in range(tries)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(codes) == tries and all(code < 500 for code in codes), codes
+
+    track = requests.get(f"{first.base}/api/v1/events/wizyta", timeout=10).json()["days"][0]["slots"][0][
+        "tracks"
+    ][0]
+    assert (track["confirmed"], track["waitlisted"]) == (2, 1)

@@ -92,6 +92,10 @@ def test_the_form_says_what_is_wrong_and_registers_nobody(client, event):
     assert response.status_code == 400 and "Choose one of the listed options" in response.get_data(
         as_text=True
     )
+    # Not a number to int(), though str.isdigit() says so; and beyond the id columns.
+    for crafted in ("²", "9" * 30):
+        response = _register(client, event, "Ewa", track=crafted)
+        assert response.status_code == 400, crafted
     track = client.get(f"/api/v1/events/{event['slug']}").get_json()["days"][1]["slots"][0]["tracks"][0]
     assert track["confirmed"] == 0
 

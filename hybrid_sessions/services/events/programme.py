@@ -101,13 +101,20 @@ def require_organiser(moderator: Moderator | None, event: Event) -> Moderator:
     return moderator
 
 
+# Paths under /e/ that are pages of their own: an event with such a slug could not be reached.
+RESERVED_SLUGS = frozenset({"new", "import"})
+
+
 def _slug(data: EventInput, title: str) -> str:
     if data.slug:
         slug = data.slug.strip()
         if not SLUG_RE.match(slug) or len(slug) > 80:
             raise Invalid("slug: use only small letters a-z, digits and dashes (at most 80)")
+        if slug in RESERVED_SLUGS:
+            raise Invalid(f"slug: {slug!r} is taken by a page of the site; choose another")
         return slug
-    return slugify(title)
+    slug = slugify(title)
+    return f"{slug}-event" if slug in RESERVED_SLUGS else slug
 
 
 def _check(data: EventInput) -> None:

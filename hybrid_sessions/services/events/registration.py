@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
@@ -20,6 +21,7 @@ from ...models import Choice, Event, Registration, Slot, Track
 from ...models.types import utcnow
 from ..accounts import hash_token, new_token, normalise_email
 from ..errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
+from ..lookup import MAX_ID
 from ..text import clean_text
 
 CANCELLED = "cancelled"
@@ -59,6 +61,25 @@ def _lock(track_ids) -> None:
             .values(confirmed_count=Track.confirmed_count)
             .execution_options(synchronize_session=False)
         )
+
+
+def _lock_fresh(registration: Registration, extra=()) -> None:
+    """Lock the tracks of the registration's choices (and `extra`), then read the
+    registration and its choices again: what is decided must rest on what the locks
+    protect, not on what was read before them (a double click on Cancel, a promotion
+    from the waiting list in between). A track that turns up only on the second read
+    is locked too."""
+    locked: set[int] = set()
+    while True:
+        wanted = {c.track_id for c in registration.choices} | set(extra)
+        missing = wanted - locked
+        if not missing:
+            return
+        _lock(missing)
+        locked |= missing
+        for choice in registration.choices:
+            db.session.expire(choice)
+        db.session.expire(registration)
 
 
 def _take_place(track_id: int) -> bool:
@@ -218,7 +239,12 @@ def registration_for_token(event: Event, token: object) -> Registration:
 
 
 def get_registration(event: Event, registration_id: object) -> Registration:
-    registration = db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
+    is_id = (
+        isinstance(registration_id, int)
+        and not isinstance(registration_id, bool)
+        and 0 < registration_id <= MAX_ID
+    )
+    registration = db.session.get(Registration, registration_id) if is_id else None
     if registration is None or registration.event_id != event.id:
         raise NotFound("no such registration")
     return registration
@@ -243,7 +269,10 @@ def cancel(registration: Registration, now: datetime | None = None) -> list[Move
     if registration.cancelled_at is not None:
         return []
     try:
-        _lock(c.track_id for c in registration.choices)
+        _lock_fresh(registration)
+        if registration.cancelled_at is not None:  # cancelled meanwhile (a double click)
+            db.session.rollback()
+            return []
         freed = _release(registration)
         registration.cancelled_at = now or utcnow()
         db.session.flush()
@@ -266,19 +295,19 @@ def change_choices(
     if not is_open(event, now or utcnow()):
         raise Closed("registration for this event is closed")
     chosen = _validate_choices(event, choices)
-    current = {c.slot_id: c for c in registration.choices if c.status != CANCELLED}
-    changed = {
-        s
-        for s in set(current) | set(chosen)
-        if s not in current or s not in chosen or current[s].track_id != chosen[s].id
-    }
-    if not changed:
-        return []
     try:
-        _lock(
-            [current[s].track_id for s in changed if s in current]
-            + [chosen[s].id for s in changed if s in chosen]
-        )
+        _lock_fresh(registration, [t.id for t in chosen.values()])
+        if registration.cancelled_at is not None:
+            raise Conflict("this registration is cancelled")
+        current = {c.slot_id: c for c in registration.choices if c.status != CANCELLED}
+        changed = {
+            s
+            for s in set(current) | set(chosen)
+            if s not in current or s not in chosen or current[s].track_id != chosen[s].id
+        }
+        if not changed:
+            db.session.rollback()
+            return []
         freed = []
         for slot_id in changed:
             old = current.get(slot_id)
@@ -308,14 +337,15 @@ def move(registration: Registration, slot_id: object, track_id: object) -> list[
     event = db.session.get(Event, registration.event_id)
     chosen = _validate_choices(event, [(slot_id, track_id)])
     track = chosen[slot_id]
-    old = next((c for c in registration.choices if c.slot_id == slot_id and c.status != CANCELLED), None)
     if registration.cancelled_at is not None:
         raise Conflict("this registration is cancelled")
-    if old is not None and old.track_id == track.id and old.status == Choice.CONFIRMED:
-        return []
     try:
-        _lock([track.id] + ([old.track_id] if old else []))
+        _lock_fresh(registration, [track.id])
+        if registration.cancelled_at is not None:
+            raise Conflict("this registration is cancelled")
+        old = next((c for c in registration.choices if c.slot_id == slot_id and c.status != CANCELLED), None)
         if old is not None and old.status == Choice.CONFIRMED and old.track_id == track.id:
+            db.session.rollback()
             return []
         if not _take_place(track.id):
             raise TrackFull(f"{track.title} has no free place")
@@ -411,6 +441,8 @@ def registrations(event: Event) -> list[Registration]:
             sa.select(Registration)
             .where(Registration.event_id == event.id, Registration.erased_at.is_(None))
             .order_by(Registration.id)
+            # Every list shows each person's choices: one query for all, not one each.
+            .options(so.selectinload(Registration.choices))
         )
     )
 
