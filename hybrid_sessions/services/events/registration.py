@@ -21,7 +21,7 @@ from ...models import Choice, Event, Registration, Slot, Track
 from ...models.types import utcnow
 from ..accounts import hash_token, new_token, normalise_email
 from ..errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
-from ..lookup import MAX_ID
+from ..lookup import by_id
 from ..text import clean_text
 
 CANCELLED = "cancelled"
@@ -239,13 +239,8 @@ def registration_for_token(event: Event, token: object) -> Registration:
 
 
 def get_registration(event: Event, registration_id: object) -> Registration:
-    is_id = (
-        isinstance(registration_id, int)
-        and not isinstance(registration_id, bool)
-        and 0 < registration_id <= MAX_ID
-    )
-    registration = db.session.get(Registration, registration_id) if is_id else None
-    if registration is None or registration.event_id != event.id:
+    registration = by_id(Registration, registration_id, "no such registration")
+    if registration.event_id != event.id:
         raise NotFound("no such registration")
     return registration
 
