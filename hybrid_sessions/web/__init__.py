@@ -31,9 +31,10 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, curation, events, moderate, pages
+    from . import api, auth, curation, events, exports, moderate, pages
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(moderate.bp)
     app.register_blueprint(api.bp)

@@ -517,35 +517,27 @@ def personal_qr(slug: str, token: str):
     )
 
 
-def _report_labels() -> dict[str, str]:
-    return {
-        "report": _("Event report: the published session notes, in programme order"),
-        "rooms": _("Rooms"),
-        "support": _("Support"),
-        "lead": _("Lead"),
-        "none": _("No session of this event has a published note yet."),
-        "merged": _("Merged across sessions"),
-        "groups": _("Groups"),
-    }
+def report_page_html(event, manager=None) -> str:
+    """The report page; without a `manager`, as the public sees it (and as the PDF's
+    print view, web/exports.py)."""
+    return render_template(
+        "events/report.html",
+        event=event,
+        parts=report.report_parts(event),
+        merged=report.merged_sections(event),
+        item_key=report.item_key,
+        can_manage=programme.can_manage(manager, event) if manager else False,
+        form=FlaskForm(),
+    )
 
 
 @bp.get("/e/<slug>/report")
 def report_page(slug: str):
-    """Every published session note of the event, in programme order."""
+    """Every published session note of the event, in programme order (downloads as
+    Markdown, DOCX and PDF: web/exports.py)."""
     event = _event_or_404(slug)
-    parts = report.report_parts(event)
     manager = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
-    return render_template(
-        "events/report.html",
-        event=event,
-        parts=parts,
-        merged=report.merged_sections(event),
-        item_key=report.item_key,
-        item_groups=report.item_groups,
-        item_support=report.item_support,
-        can_manage=programme.can_manage(manager, event),
-        form=FlaskForm(),
-    )
+    return report_page_html(event, manager)
 
 
 @bp.post("/e/<slug>/report/merge")
@@ -580,34 +572,6 @@ def report_remove(moderator, slug: str, item_id: int):
     except DomainError as exc:
         flash(exc.message)
     return redirect(url_for("events.report_page", slug=slug) + "#merged")
-
-
-@bp.get("/e/<slug>/report.md")
-def report_md(slug: str):
-    """The event report as Markdown."""
-    event = _event_or_404(slug)
-    text = report.report_markdown(
-        event, report.report_parts(event), _report_labels(), report.merged_sections(event)
-    )
-    return Response(
-        text,
-        mimetype="text/markdown",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.md"'},
-    )
-
-
-@bp.get("/e/<slug>/report.docx")
-def report_docx(slug: str):
-    """The event report as a Word document."""
-    event = _event_or_404(slug)
-    body = report.report_docx(
-        event, report.report_parts(event), _report_labels(), report.merged_sections(event)
-    )
-    return Response(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.docx"'},
-    )
 
 
 @bp.get("/e")

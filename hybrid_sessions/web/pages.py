@@ -17,7 +17,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
@@ -30,7 +29,6 @@ from ..live.broadcast import rooms_changed
 from ..models.types import utcnow
 from ..services import accounts, notes, panels, participants
 from ..services.errors import DomainError, NotFound, RoomFull
-from ..services.markdown_export import note_markdown
 from ..services.shapes import published_shape
 from . import page_cache
 from .formatting import moment, session_when
@@ -177,12 +175,16 @@ def _published_or_404(panel):
         abort(404)
 
 
-@bp.get("/s/<slug>/note")
-@page_cache.for_visitors
-def note(slug: str):
-    """The published note, printable, with no participant names (`?v=N` for older)."""
+def published_note_or_404(slug: str):
+    """The session, its published version (`?v=N`, else the latest) and the note's shape;
+    404 for the public before the first publish, as for the page."""
     panel = _panel_or_404(slug)
     version = _published_or_404(panel)
+    return panel, version, published_shape(version)
+
+
+def note_page_html(panel, version) -> str:
+    """The note page, also the print view the PDF is made from (web/exports.py)."""
     return render_template(
         "notes/note.html",
         panel=panel,
@@ -192,30 +194,13 @@ def note(slug: str):
     )
 
 
-@bp.get("/s/<slug>/note.md")
-def note_markdown_export(slug: str):
-    """The published note as Markdown."""
-    panel = _panel_or_404(slug)
-    version = _published_or_404(panel)
-    text = note_markdown(
-        version.content,
-        version=version.number,
-        published_at=version.published_at,
-        tz=panel.timezone,
-        locale=str(get_locale()),
-        labels={
-            "note": _("Session note"),
-            "version": _("version"),
-            "rooms": _("Rooms"),
-            "support": _("Support"),
-        },
-    )
-    filename = f"{panel.slug}-v{version.number}.md"
-    return Response(
-        text,
-        mimetype="text/markdown",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+@bp.get("/s/<slug>/note")
+@page_cache.for_visitors
+def note(slug: str):
+    """The published note, printable, with no participant names (`?v=N` for older);
+    downloads as Markdown, DOCX and PDF are in web/exports.py."""
+    panel, version, _shape = published_note_or_404(slug)
+    return note_page_html(panel, version)
 
 
 _OFFLINE_ASSETS = (
