@@ -66,11 +66,15 @@ def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_prefix: 
     folder = Path(static_folder)
     fetcher = _static_only_fetcher(weasyprint, folder, static_prefix)
     with _lock:
+        # The stylesheet's @font-face rules register the bundled fonts in this
+        # configuration, which the layout must then use.
+        fonts = weasyprint.text.fonts.FontConfiguration()
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         # Read as if served from /static/css/, so its relative font URLs go to the fetcher.
         extra = weasyprint.CSS(
             string=(folder / "css" / "pdf.css").read_text(encoding="utf-8"),
             base_url=urljoin(base_url, f"{static_prefix}css/pdf.css"),
             url_fetcher=fetcher,
+            font_config=fonts,
         )
-        return document.write_pdf(stylesheets=[extra])
+        return document.write_pdf(stylesheets=[extra], font_config=fonts)

@@ -61,7 +61,7 @@ def note_people(panel) -> str:
     if panel.host:
         parts.append(f"{_('Moderator')}: {panel.host.name}")
     if panel.guests:
-        label = ngettext("Guest", "Guests", len(panel.guests))
+        label = _("Guest") if len(panel.guests) == 1 else _("Guests")
         parts.append(f"{label}: {', '.join(g.name for g in panel.guests)}")
     return " · ".join(parts)
 
