@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request, session
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
+from ..error_text import code_dict
 from ..extensions import csrf
 from ..services import accounts
 
@@ -68,14 +69,14 @@ def register(app: Flask) -> None:
                 413: "invalid",
                 429: "rate_limited",
             }.get(exc.code, "invalid" if exc.code < 500 else "internal")
-            return jsonify({"error": {"code": code, "message": exc.description}}), exc.code
+            return jsonify({"error": code_dict(code)}), exc.code
         return render_template("error.html", error=exc), exc.code
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("unhandled error")
         if request.path.startswith("/api/"):
-            return jsonify({"error": {"code": "internal", "message": "server error"}}), 500
+            return jsonify({"error": code_dict("internal")}), 500
         return render_template("error.html", error=None), 500
 
     @app.context_processor

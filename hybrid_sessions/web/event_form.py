@@ -28,6 +28,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from ..error_text import error_text
 from ..extensions import db
 from ..models import Event, Panel, Slot
 from ..services import panels
@@ -316,7 +317,7 @@ def show_service_error(form: EventForm, exc: DomainError) -> str:
         field, message = form.slug, _("This link is already taken; choose another one.")
     else:
         path = exc.message.split(":", 1)[0]
-        field, message = _field_at(form, path) if ":" in exc.message else None, exc.message
+        field, message = _field_at(form, path) if ":" in exc.message else None, error_text(exc)
     if field is not None and not isinstance(field, FieldList):
         field.errors = [*field.errors, message]
         return _("Please correct the marked fields. Nothing was saved.")

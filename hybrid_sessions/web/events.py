@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import schemas
+from ..error_text import error_dict, error_text
 from ..extensions import db, limiter
 from ..links import absolute_url, shareable_url
 from ..models import Choice
@@ -44,7 +45,7 @@ api = Blueprint("events_api", __name__, url_prefix="/api/v1/events")
 
 @api.errorhandler(DomainError)
 def domain_error(exc: DomainError):
-    return jsonify({"error": exc.to_dict(), **exc.extra}), exc.status
+    return jsonify({"error": error_dict(exc), **exc.extra}), exc.status
 
 
 def _limit(setting: str, **options):
@@ -409,7 +410,7 @@ def _field_message(exc: DomainError) -> str:
         return _("The email address does not look right.")
     if message.startswith("name"):
         return _("Please give your name.")
-    return message
+    return error_text(exc)
 
 
 @bp.route("/e/<slug>/r/<token>", methods=["GET", "POST"])
@@ -429,7 +430,7 @@ def personal(slug: str, token: str):
             except reg.Closed:
                 error = _("Registration for this event is closed: choices cannot change now.")
             except DomainError as exc:
-                error = exc.message
+                error = error_text(exc)
             else:
                 mail.send_moved_up(event, moved)
                 flash(_("Your choices are saved."))
@@ -556,7 +557,7 @@ def report_merge(moderator, slug: str):
             request.form.get("section", ""),
         )
     except DomainError as exc:
-        flash(exc.message)
+        flash(error_text(exc))
     return redirect(url_for("events.report_page", slug=slug) + "#merged")
 
 
@@ -570,7 +571,7 @@ def report_remove(moderator, slug: str, item_id: int):
     try:
         report.remove_merged_item(event, item_id)
     except DomainError as exc:
-        flash(exc.message)
+        flash(error_text(exc))
     return redirect(url_for("events.report_page", slug=slug) + "#merged")
 
 
@@ -661,7 +662,7 @@ def import_event(moderator):
             event, _created = programme.import_event(data, moderator)
         except DomainError as exc:
             db.session.rollback()
-            error = exc.message
+            error = error_text(exc)
         else:
             flash(_("The event is saved."))
             return redirect(url_for("events.programme_page", slug=event.slug))
@@ -742,7 +743,7 @@ def organise_check_in(moderator, slug: str):
         except NotFound:
             flash(_("No registration has this code."))
         except DomainError as exc:
-            flash(exc.message)
+            flash(error_text(exc))
         else:
             flash(_("%(name)s is checked in.", name=person.name))
     return redirect(url_for("events.organise", slug=slug))
@@ -765,7 +766,7 @@ def organise_move(moderator, slug: str, registration_id: int):
     except reg.TrackFull:
         flash(_("That track has no free place; the person stays where they were."))
     except DomainError as exc:
-        flash(exc.message)
+        flash(error_text(exc))
     else:
         flash(_("%(name)s is moved.", name=person.name))
     return redirect(url_for("events.organise", slug=slug))
@@ -781,7 +782,7 @@ def organise_erase(moderator, slug: str, registration_id: int):
     try:
         mail.send_moved_up(event, reg.erase(reg.get_registration(event, registration_id)))
     except DomainError as exc:
-        flash(exc.message)
+        flash(error_text(exc))
     else:
         flash(_("The person's data is erased."))
     return redirect(url_for("events.organise", slug=slug))

@@ -38,6 +38,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..error_text import error_text
 from ..services import accounts, panels
 from ..services.errors import Conflict, DomainError, NotFound
 from ..services.panels import PanelInput, PersonInput, RoomInput
@@ -143,7 +144,7 @@ def new_session(moderator):
         except Conflict:
             error = _("This link is already taken; choose another one.")
         except DomainError as exc:
-            error = exc.message
+            error = error_text(exc)
         else:
             return redirect(url_for("moderate.console", slug=panel.slug))
     elif request.method == "POST":

@@ -23,6 +23,7 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from ..error_text import error_text
 from ..extensions import limiter
 from ..links import shareable_url
 from ..live.broadcast import rooms_changed
@@ -131,7 +132,7 @@ def join(slug: str):
         except RoomFull:
             error, status = _("This room is full. Please choose another one."), 409
         except DomainError as exc:
-            error, status = exc.message, exc.status
+            error, status = error_text(exc), exc.status
         else:
             rooms_changed(panel)
             return redirect(url_for("pages.room", slug=slug, room_id=participant.room_id))
