@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
@@ -96,7 +97,13 @@ def register(slug: str):
     event = programme.get_event(slug)
     body = schemas.parse(schemas.RegistrationBody, _body())
     registration, token = reg.register(
-        event, body.name, body.email, body.organisation, body.attendance, body.choice_pairs()
+        event,
+        body.name,
+        body.email,
+        body.organisation,
+        body.attendance,
+        body.choice_pairs(),
+        locale=str(get_locale()),
     )
     mail.send_confirmation(event, registration, mailed_personal_url(event, token))
     return jsonify(
@@ -379,6 +386,7 @@ def register_page(slug: str):
                     form.organisation.data or "",
                     form.attendance.data,
                     pairs,
+                    locale=str(get_locale()),
                 )
             except reg.Closed:
                 error = _("Registration for this event is closed.")
