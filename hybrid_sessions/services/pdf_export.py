@@ -12,15 +12,10 @@ export raises `PdfUnavailable` and the page says so, instead of a 500.
 
 import logging
 import mimetypes
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 log = logging.getLogger(__name__)
-
-# One PDF at a time: layout is CPU-bound (a 300-item note takes about a second), and two
-# at once would only share the same cores more slowly.
-_lock = threading.Lock()
 
 
 class PdfUnavailable(RuntimeError):
@@ -61,20 +56,20 @@ def _static_only_fetcher(weasyprint, static_folder: Path, static_prefix: str):
 def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_prefix: str = "/static/") -> bytes:
     """`html`: the page as rendered for the browser (its <title> becomes the PDF's);
     `base_url`: the page's address, which links in the PDF are resolved against;
-    `static_folder`: where the `/static/` files live on disk."""
+    `static_folder`: where the `/static/` files live on disk. CPU-bound (about 4 s for a
+    300-item note on one core): callers run it off the event loop, one at a time."""
     weasyprint = _weasyprint()
     folder = Path(static_folder)
     fetcher = _static_only_fetcher(weasyprint, folder, static_prefix)
-    with _lock:
-        # The stylesheet's @font-face rules register the bundled fonts in this
-        # configuration, which the layout must then use.
-        fonts = weasyprint.text.fonts.FontConfiguration()
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        # Read as if served from /static/css/, so its relative font URLs go to the fetcher.
-        extra = weasyprint.CSS(
-            string=(folder / "css" / "pdf.css").read_text(encoding="utf-8"),
-            base_url=urljoin(base_url, f"{static_prefix}css/pdf.css"),
-            url_fetcher=fetcher,
-            font_config=fonts,
-        )
-        return document.write_pdf(stylesheets=[extra], font_config=fonts)
+    # The stylesheet's @font-face rules register the bundled fonts in this
+    # configuration, which the layout must then use.
+    fonts = weasyprint.text.fonts.FontConfiguration()
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    # Read as if served from /static/css/, so its relative font URLs go to the fetcher.
+    extra = weasyprint.CSS(
+        string=(folder / "css" / "pdf.css").read_text(encoding="utf-8"),
+        base_url=urljoin(base_url, f"{static_prefix}css/pdf.css"),
+        url_fetcher=fetcher,
+        font_config=fonts,
+    )
+    return document.write_pdf(stylesheets=[extra], font_config=fonts)

@@ -248,6 +248,7 @@ def report_pdf(slug: str):
 # file, and any change (a new version, a renamed session) gives a new key.
 _pdf_cache: LRUCache = LRUCache(maxsize=32)
 _pdf_cache_lock = threading.Lock()
+_render_lock = threading.Lock()
 
 
 def _pdf(html: str) -> bytes:
@@ -256,14 +257,20 @@ def _pdf(html: str) -> bytes:
         cached = _pdf_cache.get(key)
     if cached is not None:
         return cached
+    # Read here: the worker thread below has no request or app context.
     static = current_app.static_folder
     prefix = current_app.static_url_path.rstrip("/") + "/"
+    base_url = request.url_root
     try:
-        body = off_the_loop(
-            lambda: pdf_export.html_to_pdf(
-                html, base_url=request.url_root, static_folder=static, static_prefix=prefix
+        # One at a time, on a worker thread: the layout is CPU-bound, two at once would
+        # only share the cores more slowly, and the event loop keeps serving meanwhile.
+        # (The lock is taken here, on the loop's side: under eventlet it is a green lock.)
+        with _render_lock:
+            body = off_the_loop(
+                lambda: pdf_export.html_to_pdf(
+                    html, base_url=base_url, static_folder=static, static_prefix=prefix
+                )
             )
-        )
     except pdf_export.PdfUnavailable:
         raise ServiceUnavailable("pdf") from None
     with _pdf_cache_lock:
