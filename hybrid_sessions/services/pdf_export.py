@@ -72,4 +72,5 @@ def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_prefix: 
         url_fetcher=fetcher,
         font_config=fonts,
     )
-    return document.write_pdf(stylesheets=[extra], font_config=fonts)
+    # Tagged (headings, lists, the language): screen readers read the file as the page.
+    return document.write_pdf(stylesheets=[extra], font_config=fonts, pdf_tags=True)

@@ -222,6 +222,9 @@ def test_the_note_downloads_as_a_pdf_of_the_print_view(app, client, scenario, ma
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == f'attachment; filename="{scenario["slug"]}-v1.pdf"'
     reader = PdfReader(io.BytesIO(response.data))
+    # Tagged, in the page's language: a screen reader reads headings and lists.
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "pl" and root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4
     assert reader.pages[0].mediabox.height == pytest.approx(841.89, abs=1)
     text = _pdf_text(response.data)
