@@ -33,9 +33,8 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 @bp.app_template_global()
 def item_rooms(item: dict) -> list[str]:
-    """The rooms an item's sources came from, in the order they were merged."""
-    names = dict.fromkeys(source.get("room_name") or "" for source in item.get("sources", []))
-    return [name for name in names if name]
+    """The rooms an item's sources came from, in alphabetical order (as in the Markdown)."""
+    return sorted({source.get("room_name") or "" for source in item.get("sources", [])} - {""})
 
 
 @bp.app_template_global()
