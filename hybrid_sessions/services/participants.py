@@ -89,3 +89,15 @@ def enter_room(participant: Participant, room: BreakoutRoom) -> tuple[bool, Brea
     participant.room_id = room.id
     db.session.commit()
     return True, (db.session.get(BreakoutRoom, left) if left else None)
+
+
+def join_or_move(
+    panel: Panel, participant: Participant | None, display_name: object, attendance: object, room_id: object
+) -> tuple[Participant, str | None]:
+    """The join form: someone new joins (returns their new token); someone who joined
+    already only moves to the chosen room (the token is None: theirs stays valid, and
+    the name and attendance they gave first stay too)."""
+    if participant is None:
+        return join_panel(panel, display_name, attendance, room_id)
+    enter_room(participant, get_room(panel, room_id))
+    return participant, None

@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -38,7 +37,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..services import accounts, panels
+from .. import cookie
+from ..services import panels
 from ..services.errors import Conflict, DomainError, NotFound
 from ..services.panels import PanelInput, PersonInput, RoomInput
 
@@ -48,7 +48,7 @@ bp = Blueprint("moderate", __name__)
 def moderator_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        moderator = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
+        moderator = cookie.signed_in_moderator()
         if moderator is None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(moderator, *args, **kwargs)
