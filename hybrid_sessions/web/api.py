@@ -108,18 +108,14 @@ def join(slug: str):
 @bp.get("/sessions/<slug>/recommendations")
 def list_recommendations(slug: str):
     """Every recommendation of the session (moderators of the session only)."""
-    moderator = _moderator()
-    panel = panels.get_panel(slug)
-    panels.require_moderator(moderator, panel)
+    panel = panels.require_moderated_panel(_moderator(), slug)
     return jsonify({"recommendations": recommendations.panel_recommendations(panel)})
 
 
 @bp.get("/sessions/<slug>/audit")
 def audit_log(slug: str):
     """Who did what to the session and its note, newest first (its moderators only)."""
-    moderator = _moderator()
-    panel = panels.get_panel(slug)
-    panels.require_moderator(moderator, panel)
+    panel = panels.require_moderated_panel(_moderator(), slug)
     return jsonify({"events": audit.events(panel)})
 
 

@@ -26,9 +26,7 @@ def _moderated_panel(slug: str):
             raise Unauthorized("a moderator's bearer token or a signed-in moderator is required")
         if current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
-    panel = panels.get_panel(slug)
-    panels.require_moderator(moderator, panel)
-    return moderator, panel
+    return moderator, panels.require_moderated_panel(moderator, slug)
 
 
 @bp.get("/recommendations/<int:rec_id>/similar")

@@ -142,7 +142,7 @@ def room(slug: str, room_id: int):
     """The live breakout room."""
     panel = _panel_or_404(slug)
     try:
-        room = participants.get_room(panel, room_id)
+        room = participants.get_panel_room(panel, room_id)
     except NotFound:
         abort(404)
     participant = cookie.joined_participant(panel)
