@@ -74,7 +74,7 @@ def main() -> None:
         growth, growth_rooms = session_with_posts(moderator, "Historia", stored, rooms=100, people=1000)
         big, _ = session_with_posts(moderator, "Migawka", snapshot)
         long_note, _ = session_with_posts(moderator, "Długa notatka", items)
-        note = notes.get_note(long_note)
+        note = notes.get_or_create_note(long_note)
         rec_ids = list(
             db.session.scalars(sa.select(Recommendation.id).where(Recommendation.panel_id == long_note.id))
         )

@@ -102,7 +102,7 @@ class Factory:
 
     def post(self, participant_id, room_id, text="Więcej ławek w parku"):
         with self.app.app_context():
-            room = participants.find_room(room_id)
+            room = participants.get_room_by_id(room_id)
             participant = db.session.get(Participant, participant_id)
             rec, _ = recommendations.post_recommendation(room, participant, str(uuid.uuid4()), text)
             return rec.id

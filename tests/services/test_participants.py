@@ -43,9 +43,9 @@ def test_moving_rooms_respects_capacity_but_returning_to_ones_own_room_works(ctx
     first, _ = participants.join_panel(panel, "A", "remote", small)
     second, _ = participants.join_panel(panel, "B", "remote", big)
     with pytest.raises(RoomFull):
-        participants.enter_room(second, participants.get_room(panel, small))
-    assert participants.enter_room(first, participants.get_room(panel, small)) == (False, None)
-    moved, left = participants.enter_room(first, participants.get_room(panel, big))
+        participants.enter_room(second, participants.get_panel_room(panel, small))
+    assert participants.enter_room(first, participants.get_panel_room(panel, small)) == (False, None)
+    moved, left = participants.enter_room(first, participants.get_panel_room(panel, big))
     assert moved and left.id == small
     assert panels.room_counts(panel.id) == {big: 2}
 

@@ -16,7 +16,7 @@ def _rows(model):
 
 
 def _post(participant_id, room_id, text, client_id=None):
-    room = participants.find_room(room_id)
+    room = participants.get_room_by_id(room_id)
     participant = db.session.get(Participant, participant_id)
     return recommendations.post_recommendation(room, participant, client_id or str(uuid.uuid4()), text)
 
@@ -58,7 +58,7 @@ def test_500_characters_after_trimming_is_the_limit(ctx, scenario):
 
 @pytest.mark.parametrize("client_id", ["nope", "", "1234", 7, None, "x" * 100])
 def test_client_id_must_be_a_uuid(ctx, scenario, client_id):
-    room = participants.find_room(scenario["room_a"])
+    room = participants.get_room_by_id(scenario["room_a"])
     with pytest.raises(Invalid):
         recommendations.post_recommendation(
             room, db.session.get(Participant, scenario["ewa"][0]), client_id, "tekst"
@@ -134,6 +134,6 @@ def test_lists_of_posts_have_the_same_shape_as_single_posts(ctx, scenario):
     recommendations.withdraw(second.id, db.session.get(Participant, scenario["ola"][0]))
     singles = [rec_shape(recommendations.get_recommendation(r.id)) for r in (first, second)]
     assert recommendations.panel_recommendations(panels.get_panel(scenario["slug"])) == singles
-    room_a = participants.find_room(scenario["room_a"])
+    room_a = participants.get_room_by_id(scenario["room_a"])
     assert recommendations.room_recommendations(room_a) == singles[:1]
     assert singles[0]["votes"] == 1 and singles[1]["status"] == "withdrawn"
