@@ -12,7 +12,7 @@ from hybrid_sessions import create_app
 from hybrid_sessions.extensions import db, socketio
 from hybrid_sessions.live import suggestions
 from hybrid_sessions.models import Moderator, Participant
-from hybrid_sessions.services import accounts, curation, panels, participants, recommendations
+from hybrid_sessions.services import accounts, curation, notes, panels, participants, recommendations
 
 PASSWORD = "correct horse battery"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -106,6 +106,17 @@ class Factory:
             participant = db.session.get(Participant, participant_id)
             rec, _ = recommendations.post_recommendation(room, participant, str(uuid.uuid4()), text)
             return rec.id
+
+    def published_note(
+        self, slug, moderator_id, rec_ids, text="Więcej ławek", section="Przestrzeń", summary=None
+    ):
+        """The moderator merges the posts into one note item and publishes the note."""
+        with self.app.app_context():
+            panel, actor = panels.get_panel(slug), db.session.get(Moderator, moderator_id)
+            if summary is not None:
+                notes.set_summary(panel, summary, actor)
+            notes.merge_into_note(panel, list(rec_ids), text, section, actor)
+            notes.publish_note(panel, actor)
 
 
 @pytest.fixture
