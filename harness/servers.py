@@ -127,7 +127,9 @@ class ServerProcess:
             self.process.wait(timeout=10)
 
 
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# The PostgreSQL server whose fresh databases `PostgresDatabase` makes when the tests do
+# not run on PostgreSQL anyway (TEST_DATABASE_URL); scripts/test's database run uses it too.
+DEFAULT_POSTGRES = os.environ.get("POSTGRES_TEST_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 class RedisServer:

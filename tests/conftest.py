@@ -20,6 +20,16 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """A test that uses the browser is marked `browser` (deselected by a plain `pytest`), so
+    no test has to remember the marker; tests that start PostgreSQL databases, Redis or
+    nginx carry their markers themselves (tests/infra)."""
+    for item in items:
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def app_config():
     """Config overrides for the `app` fixture; a test module redefines it when needed."""

@@ -10,6 +10,9 @@ from harness.api import create_session, join, moderator_token
 from harness.live import LiveClient
 from harness.servers import Cluster
 
+# Two processes on a fresh PostgreSQL database and a private Redis (harness.servers.Cluster).
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
 
 @pytest.fixture
 def cluster(tmp_path):

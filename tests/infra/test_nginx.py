@@ -14,6 +14,9 @@ from harness.api import create_session, join, moderator_token
 from harness.live import LiveClient
 from harness.servers import ROOT, Cluster, free_port, wait_until_answering
 
+# Two processes on a fresh PostgreSQL database and a private Redis (harness.servers.Cluster).
+pytestmark = [pytest.mark.nginx, pytest.mark.postgres, pytest.mark.redis]
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
