@@ -28,7 +28,7 @@ def _participant(session, name):
 
 
 def test_a_foreign_origin_is_refused_on_polling(session):
-    with pytest.raises(socketio.exceptions.ConnectionError):
+    with pytest.raises(socketio.exceptions.ConnectionError, match="Unexpected status code 400"):
         LiveClient(
             session["base"],
             _participant(session, "Obca"),
@@ -44,13 +44,13 @@ def test_a_foreign_origin_is_refused_on_websocket(session, origin, accepted):
     if accepted:
         websocket.create_connection(url, origin=origin, timeout=5).close()
     else:
-        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        with pytest.raises(websocket.WebSocketBadStatusException, match="Not an accepted origin") as refused:
             websocket.create_connection(url, origin=origin, timeout=5)
         assert refused.value.status_code == 400
 
 
 def test_no_token_and_no_cookie_is_refused(session):
-    with pytest.raises(socketio.exceptions.ConnectionError):
+    with pytest.raises(socketio.exceptions.ConnectionError, match="namespaces failed to connect"):
         LiveClient(session["base"])
 
 
