@@ -6,7 +6,7 @@ buttons) plus `static/css/pdf.css`: A4, page numbers, and the DejaVu fonts bundl
 server and never depends on the fonts a machine happens to have. Nothing is fetched from
 the network: every URL the page names is answered from the static folder or refused.
 
-WeasyPrint needs pango from the system (`scripts/services` installs it); without it the
+WeasyPrint needs pango from the system (`scripts/bootstrap` installs it); without it the
 export raises `PdfUnavailable` and the page says so, instead of a 500.
 """
 
@@ -27,7 +27,7 @@ def _weasyprint():
         import weasyprint
     except (ImportError, OSError) as exc:
         # OSError: the Python package is there but cffi cannot load libpango/libgobject.
-        log.error("PDF export unavailable: %s (install pango: scripts/services)", exc)
+        log.error("PDF export unavailable: %s (install pango: scripts/bootstrap)", exc)
         raise PdfUnavailable(str(exc)) from exc
     return weasyprint
 
