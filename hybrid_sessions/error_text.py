@@ -34,6 +34,7 @@ BY_CODE = {
     "conflict": N_("Someone else changed this first. Have a look and try again."),
     "rate_limited": N_("Slow down a little: too many requests in a short time."),
     "closed": N_("This is closed at the moment."),
+    "already_registered": N_("This email address is already registered for this event."),
     "internal": N_("Something went wrong on our side. Nothing you wrote was lost; please try again."),
     "timeout": N_("No answer from the server. Nothing you wrote was lost; please try again."),
 }
@@ -126,6 +127,9 @@ KNOWN = {
     "no registration with this code": N_("No registration has this code."),
     "this registration is cancelled": N_("This registration is cancelled."),
     "registration for this event is closed": N_("Registration for this event is closed."),
+    "this email is already registered for this event": N_(
+        "This email address is already registered for this event."
+    ),
     "code or registration_id is required": N_("Type the person's code."),
     "choose a track": N_("Choose a track."),
     "choose at least one published item": N_("Choose at least one published item."),
@@ -183,9 +187,22 @@ PATTERNS = [
 _PATH = re.compile(r"^(?P<path>[a-z_]+(?:\.[a-z_0-9]+)*): (?P<rest>.+)$", re.S)
 
 
+# An imported programme that is not JSON or YAML; the parser's detail names the place.
+_NOT_A_PROGRAMME = re.compile(r".+ is not valid JSON or YAML: (?P<detail>.*)", re.S)
+_LINE = re.compile(r"line (?P<line>\d+), column (?P<column>\d+)")
+
+
 def _translate(message: str, code: str) -> str | None:
     if message in KNOWN:
         return gettext(KNOWN[message])
+    if match := _NOT_A_PROGRAMME.fullmatch(message):
+        where = _LINE.search(match["detail"])
+        if where:
+            return gettext(
+                "The programme is not valid YAML or JSON (line %(line)s, column %(column)s).",
+                **where.groupdict(),
+            )
+        return gettext("The programme is not valid YAML or JSON.")
     for pattern, msgid in PATTERNS:
         match = pattern.fullmatch(message)
         if match:

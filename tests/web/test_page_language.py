@@ -395,6 +395,17 @@ def test_every_service_error_has_a_polish_sentence(app):
         assert error_text.error_text(code="invalid", message="slug: unknown timezone") == (
             "Wybierz strefę czasową z listy."
         )
+        assert (
+            error_text.error_text(
+                code="invalid",
+                message="the programme is not valid JSON or YAML: while parsing a block mapping\n"
+                '  in "<unicode string>", line 3, column 1',
+            )
+            == "Program nie jest poprawnym plikiem YAML ani JSON (wiersz 3, kolumna 1)."
+        )
+        assert error_text.error_text(code="already_registered", message="a new wording") == (
+            "Ten adres e-mail jest już zgłoszony na to wydarzenie."
+        )
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert error_text.error_text(code="forbidden", message="you cannot +1 your own recommendation") == (
             "You cannot +1 your own recommendation."
