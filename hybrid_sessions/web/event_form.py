@@ -16,7 +16,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -36,6 +35,7 @@ from ..services.errors import Conflict, DomainError
 from ..services.events import programme
 from ..services.events.programme import DayInput, EventInput, SlotInput, TrackInput
 from .formatting import parse_id
+from .subforms import SubForm
 
 _REQUIRED = _l("Please fill this in.")
 
@@ -44,7 +44,7 @@ def _row_id(value) -> int | None:
     return parse_id(value)
 
 
-class TrackForm(Form):
+class TrackForm(SubForm):
     id = HiddenField()
     title = StringField(validators=[DataRequired(_REQUIRED), Length(max=300)])
     lead = StringField(validators=[Optional(), Length(max=300)])
@@ -56,7 +56,7 @@ class TrackForm(Form):
     about = TextAreaField(validators=[Optional(), Length(max=5000)])
 
 
-class SlotForm(Form):
+class SlotForm(SubForm):
     id = HiddenField()
     starts_at = TimeField(validators=[DataRequired(_REQUIRED)])
     ends_at = TimeField(validators=[Optional()])
@@ -83,7 +83,7 @@ class SlotForm(Form):
             raise ValidationError(_("Only a parallel slot has tracks: remove them, or choose “parallel”."))
 
 
-class DayForm(Form):
+class DayForm(SubForm):
     id = HiddenField()
     date = DateField(validators=[DataRequired(_REQUIRED)])
     slots = FieldList(FormField(SlotForm), min_entries=0, max_entries=40)

@@ -19,7 +19,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -42,6 +41,7 @@ from ..error_text import error_text
 from ..services import panels
 from ..services.errors import Conflict, DomainError, Forbidden, NotFound
 from ..services.panels import PanelInput, PersonInput, RoomInput
+from .subforms import SubForm
 
 bp = Blueprint("moderate", __name__)
 
@@ -57,12 +57,12 @@ def moderator_required(view):
     return wrapped
 
 
-class PersonForm(Form):
+class PersonForm(SubForm):
     name = StringField("name", validators=[Optional(), Length(max=200)])
     bio = TextAreaField("bio", validators=[Optional(), Length(max=5000)])
 
 
-class RoomForm(Form):
+class RoomForm(SubForm):
     name = StringField("name", validators=[Optional(), Length(max=200)])
     prompt = TextAreaField("prompt", validators=[Optional(), Length(max=1000)])
     facilitator = StringField("facilitator", validators=[Optional(), Length(max=200)])

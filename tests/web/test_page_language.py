@@ -188,6 +188,46 @@ def _register(client, world, name, **extra):
     return client.post("/e/osl-2030/register", data=data)
 
 
+class _FormFields(HTMLParser):
+    """The fields a browser would send from a page's forms (first value of each name)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.fields: dict[str, str] = {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "checkbox", "radio"):
+            self.fields.setdefault(name, attrs.get("value") or "")
+        elif tag == "input" and name and "checked" in attrs:
+            self.fields.setdefault(name, attrs.get("value") or "y")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and ("selected" in attrs or self._select not in self.fields):
+            self.fields[self._select] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields.setdefault(name, "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def _fields(html: str) -> dict:
+    parser = _FormFields()
+    parser.feed(html)
+    return parser.fields
+
+
 def _visit_every_page(app, polish, world):
     """(what, status, html) for every page and state, as a visitor, a participant, a
     registered person and the organiser, all in Polish."""
@@ -266,7 +306,30 @@ def _visit_every_page(app, polish, world):
     page(
         "event import: bad file", polish.post("/e/import", data={"import-programme": "title: X\ndays: []\n"})
     )
-    page("event edit form", polish.get("/e/osl-2030/edit"))
+    edit = polish.get("/e/osl-2030/edit")
+    page("event edit form", edit)
+    fields = _fields(edit.get_data(as_text=True))
+    capacity = next(name for name in fields if name.endswith("-capacity"))
+    start = next(name for name in fields if name.endswith("-starts_at"))
+    page(
+        "event edit: a bad time and no places",
+        polish.post("/e/osl-2030/edit", data={**fields, capacity: "0", start: "25:99", "action": "save"}),
+    )
+    page(
+        "new session: a room with no places",
+        polish.post(
+            "/sessions/new",
+            data={
+                "title": "Druga",
+                "date": "2030-11-23",
+                "start": "13:00",
+                "end": "14:00",
+                "timezone": "Europe/Warsaw",
+                "rooms-0-name": "Sala A",
+                "rooms-0-capacity": "0",
+            },
+        ),
+    )
     page("organiser's view", polish.get("/e/osl-2030/organise"))
     page(
         "check-in: unknown code (flash)",
