@@ -10,7 +10,7 @@ import hashlib
 import threading
 
 from cachetools import LRUCache
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -191,9 +191,10 @@ def note_pdf(slug: str):
     from .pages import note_page_html
 
     panel, version, _note = _published_note(slug)
-    return download(
-        _pdf(note_page_html(panel, version)), "application/pdf", f"{panel.slug}-v{version.number}.pdf"
+    html = _as_a_visitor(
+        lambda: note_page_html(panel, version), url_for("pages.note", slug=panel.slug), v=version.number
     )
+    return download(_pdf(html), "application/pdf", f"{panel.slug}-v{version.number}.pdf")
 
 
 def _event(slug: str):
@@ -238,10 +239,22 @@ def report_pdf(slug: str):
     from .events import report_page_html
 
     event = _event(slug)
-    return download(_pdf(report_page_html(event)), "application/pdf", f"{event.slug}-report.pdf")
+    html = _as_a_visitor(lambda: report_page_html(event), url_for("events.report_page", slug=event.slug))
+    return download(_pdf(html), "application/pdf", f"{event.slug}-report.pdf")
 
 
 # --- PDF ------------------------------------------------------------------------------
+
+
+def _as_a_visitor(render, path: str, **args) -> str:
+    """The page as a visitor with no cookie sees it at its plain address, in this
+    request's language: what the PDF is made of, the same for everyone, so the cache
+    below holds one file per page, version and language (a random `?x=` on the PDF's
+    address would otherwise change the page's language links, and so its key)."""
+    query = {**args, "lang": str(get_locale())}
+    with current_app.test_request_context(path, query_string=query, base_url=request.host_url):
+        return render()
+
 
 # Keyed by a hash of the page's HTML: the same page in the same language gives the same
 # file, and any change (a new version, a renamed session) gives a new key.

@@ -16,6 +16,7 @@ from hybrid_sessions.models.panel import PanelPerson
 from hybrid_sessions.services import notes, panels, recommendations
 from hybrid_sessions.services.events import programme
 from hybrid_sessions.web import exports
+from tests.conftest import PASSWORD
 from tests.services.events.helpers import event_input
 
 HOSTILE = '<script>alert("x")</script> **gruby** [klik](javascript:alert(1)) =SUMA(A1:A9) @cmd'
@@ -236,6 +237,31 @@ def test_the_note_downloads_as_a_pdf_of_the_print_view(app, client, scenario, ma
     # Only the fonts bundled in static/fonts, never whatever the server has installed.
     fonts = _pdf_fonts(response.data)
     assert fonts and all("+HS-" in font for font in fonts), fonts
+
+
+def test_a_pdf_is_made_once_per_page_version_and_language(app, client, scenario, make, monkeypatch):
+    from hybrid_sessions.services import pdf_export
+
+    made = []
+    real = pdf_export.html_to_pdf
+
+    def counting(html, **kwargs):
+        made.append(html)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(pdf_export, "html_to_pdf", counting)
+    _publish(app, scenario, make)
+    slug = scenario["slug"]
+    first = client.get(f"/s/{slug}/note.pdf")
+    # Another address for the same file, another visitor: the same PDF, not made again.
+    assert client.get(f"/s/{slug}/note.pdf?x=1&v=1").data == first.data
+    client.post("/login", data={"email": "mod@example.org", "password": PASSWORD})
+    assert client.get(f"/s/{slug}/note.pdf?utm=2").data == first.data
+    assert len(made) == 1
+    # The page as a visitor sees it: no sign-out button, no moderator's links.
+    assert "Wyloguj" not in made[0] and 'lang="pl"' in made[0]
+    client.get(f"/s/{slug}/note.pdf", headers={"Accept-Language": "en"})
+    assert len(made) == 2 and 'lang="en"' in made[1]
 
 
 def test_hostile_text_stays_literal_in_every_format(app, client, scenario, make):
