@@ -77,7 +77,7 @@ def test_a_new_change_after_undo_ends_redo(curate):
     assert note_history.available(notes.get_or_create_note(panel).id) == {"undo": None, "redo": "merge"}
     notes.merge_into_note(panel, [ids["a2"]], "Budżet", "Narzędzia", actor)
     assert note_history.available(notes.get_or_create_note(panel).id) == {"undo": "merge", "redo": None}
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="nothing to redo"):
         notes.redo(panel, actor)
 
 
@@ -92,7 +92,7 @@ def test_undo_of_a_removal_brings_the_item_back_with_its_sources_and_support(cur
     assert restored["sources"] == before["sources"]
     assert restored["support"] == before["support"] == 2
     # The restored item still holds its posts: merging them again is refused.
-    with pytest.raises(AlreadyMerged):
+    with pytest.raises(AlreadyMerged, match="a recommendation is already in a note item"):
         notes.merge_into_note(panel, [ids["a1"]], "x", "Narzędzia", actor)
 
 
@@ -100,7 +100,7 @@ def test_undo_keeps_the_optimistic_lock(curate):
     panel, actor, ids = curate["panel"], curate["actor"], curate["ids"]
     notes.merge_into_note(panel, [ids["a1"]], "Szkolenia", "Narzędzia", actor)
     stale = notes.get_or_create_note(panel).revision - 1
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="someone changed the note first"):
         notes.undo(panel, actor, expected_version=stale)
     assert len(_items(panel)) == 1
 
@@ -112,7 +112,7 @@ def test_history_keeps_the_last_fifty_changes(curate):
     for _ in range(note_history.HISTORY_LIMIT):
         notes.undo(panel, actor)
     assert notes.get_or_create_note(panel).summary == "wersja 4"
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="nothing to undo"):
         notes.undo(panel, actor)
 
 
@@ -153,7 +153,7 @@ def test_add_to_item_refuses_a_post_already_in_an_item_or_withdrawn(curate):
     panel, actor, ids = curate["panel"], curate["actor"], curate["ids"]
     first = notes.merge_into_note(panel, [ids["a1"]], "Szkolenia", "Narzędzia", actor)
     notes.merge_into_note(panel, [ids["b1"]], "Szkolenia 2", "Narzędzia", actor)
-    with pytest.raises(AlreadyMerged):
+    with pytest.raises(AlreadyMerged, match="a recommendation is already in a note item"):
         notes.add_to_item(panel, first.id, [ids["b1"]], actor)
     ewa = db.session.get(Participant, curate["scenario"]["ewa"][0])
     recommendations.withdraw(ids["a3"], ewa)
@@ -255,7 +255,7 @@ def test_similar_is_best_first_never_itself_and_bounded(curate):
     for bad in (0, 51, "5", True):
         with pytest.raises(Invalid, match="limit"):
             curation.similar(panel, ids["a1"], bad)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="no such recommendation in this session"):
         curation.similar(panel, 10**6)
 
 
@@ -263,7 +263,7 @@ def test_similar_refuses_a_post_of_another_session(curate, make):
     other_slug, (room,) = make.panel(curate["scenario"]["moderator"], slug="inny", rooms=(("X", None),))
     person, _ = make.participant(other_slug, room, "Zofia")
     foreign = make.post(person, room, "Więcej szkoleń dla pracowników socjalnych")
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="no such recommendation in this session"):
         curation.similar(curate["panel"], foreign)
     assert foreign not in [s["id"] for s in curation.similar(curate["panel"], curate["ids"]["a1"], 50)]
 
