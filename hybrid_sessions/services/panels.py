@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
+from .. import limits
 from ..extensions import db
 from ..models import BreakoutRoom, Moderator, Note, NoteVersion, Panel, PanelPerson, Participant
 from . import audit
@@ -16,9 +17,8 @@ from .errors import Conflict, Forbidden, Invalid, NotFound
 from .text import clean_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# A 1,000-person session in 100 rooms is the product's design point; 200 leaves room.
-MAX_ROOMS = 200
-MAX_GUESTS = 20
+MAX_ROOMS = limits.MAX_ROOMS
+MAX_GUESTS = limits.MAX_GUESTS
 # Letters that NFKD does not split into a base letter and a mark.
 _TRANSLIT = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d"})
 
@@ -76,14 +76,14 @@ def _person(data: PersonInput, role: str, position: int) -> PanelPerson:
     return PanelPerson(
         role=role,
         position=position,
-        name=clean_text(data.name, "name", max_len=200, multiline=False),
-        bio=clean_text(data.bio, "bio", max_len=5000, min_len=0),
+        name=clean_text(data.name, "name", max_len=limits.PERSON_NAME, multiline=False),
+        bio=clean_text(data.bio, "bio", max_len=limits.PERSON_BIO, min_len=0),
     )
 
 
 def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     """Create a session with its people and rooms; the creator moderates it."""
-    title = clean_text(data.title, "title", max_len=300, multiline=False)
+    title = clean_text(data.title, "title", max_len=limits.SESSION_TITLE, multiline=False)
     try:
         ZoneInfo(data.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -101,7 +101,7 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
 
     if data.slug:
         slug = data.slug.strip().lower()
-        if not SLUG_RE.match(slug) or len(slug) > 80:
+        if not SLUG_RE.match(slug) or len(slug) > limits.SESSION_SLUG:
             raise Invalid("slug may hold only a-z, 0-9 and single dashes")
         if db.session.scalar(sa.select(Panel.id).where(Panel.slug == slug)):
             raise Conflict(f"the slug {slug!r} is taken")
@@ -111,8 +111,8 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     panel = Panel(
         slug=slug,
         title=title,
-        about=clean_text(data.about, "about", max_len=20000, min_len=0),
-        join_info=clean_text(data.join_info, "join_info", max_len=5000, min_len=0),
+        about=clean_text(data.about, "about", max_len=limits.SESSION_ABOUT, min_len=0),
+        join_info=clean_text(data.join_info, "join_info", max_len=limits.SESSION_JOIN_INFO, min_len=0),
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         timezone=data.timezone,
@@ -123,16 +123,21 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     people += [_person(g, PanelPerson.GUEST, i + 1) for i, g in enumerate(data.guests)]
     panel.people = people
     rooms = []
+    lo, hi = limits.ROOM_CAPACITY_MIN, limits.ROOM_CAPACITY_MAX
     for i, room in enumerate(data.rooms):
-        if room.capacity is not None and not 1 <= room.capacity <= 10000:
-            raise Invalid("capacity must be between 1 and 10000")
+        if room.capacity is not None and not lo <= room.capacity <= hi:
+            raise Invalid(f"capacity must be between {lo} and {hi}")
         rooms.append(
             BreakoutRoom(
                 position=i,
-                name=clean_text(room.name, "room name", max_len=200, multiline=False),
-                prompt=clean_text(room.prompt, "prompt", max_len=1000, min_len=0),
+                name=clean_text(room.name, "room name", max_len=limits.ROOM_NAME, multiline=False),
+                prompt=clean_text(room.prompt, "prompt", max_len=limits.ROOM_PROMPT, min_len=0),
                 facilitator=clean_text(
-                    room.facilitator, "facilitator", max_len=200, min_len=0, multiline=False
+                    room.facilitator,
+                    "facilitator",
+                    max_len=limits.ROOM_FACILITATOR,
+                    min_len=0,
+                    multiline=False,
                 ),
                 capacity=room.capacity,
             )

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from .. import limits
 from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant
 from .accounts import hash_token, new_token
@@ -49,7 +50,9 @@ def join_panel(
 ) -> tuple[Participant, str]:
     """Make a participant (optionally placed in a room). Returns it and its token,
     which is shown to them once and stored only as a hash."""
-    name = clean_text(display_name, "display_name", max_len=60, multiline=False, fold_lookalikes=True)
+    name = clean_text(
+        display_name, "display_name", max_len=limits.DISPLAY_NAME, multiline=False, fold_lookalikes=True
+    )
     if attendance not in Participant.ATTENDANCE:
         raise Invalid('attendance must be "remote" or "in_room"')
     room = None

@@ -6,7 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
-from .. import cookie
+from .. import cookie, limits
 from ..extensions import csrf
 
 # No inline script anywhere: page data travels in <script type="application/json">
@@ -81,6 +81,7 @@ def register(app: Flask) -> None:
     def page_globals():
         return {
             "current_locale": str(get_locale()),
+            "limits": limits,
             "languages": {"pl": "Polski", "en": "English"},
             "signed_in": cookie.signed_in_moderator(),
         }

@@ -37,7 +37,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .. import cookie
+from .. import cookie, limits
 from ..services import panels
 from ..services.errors import Conflict, DomainError, Forbidden, NotFound
 from ..services.panels import PanelInput, PersonInput, RoomInput
@@ -57,24 +57,27 @@ def moderator_required(view):
 
 
 class PersonForm(Form):
-    name = StringField("name", validators=[Optional(), Length(max=200)])
-    bio = TextAreaField("bio", validators=[Optional(), Length(max=5000)])
+    name = StringField("name", validators=[Optional(), Length(max=limits.PERSON_NAME)])
+    bio = TextAreaField("bio", validators=[Optional(), Length(max=limits.PERSON_BIO)])
 
 
 class RoomForm(Form):
-    name = StringField("name", validators=[Optional(), Length(max=200)])
-    prompt = TextAreaField("prompt", validators=[Optional(), Length(max=1000)])
-    facilitator = StringField("facilitator", validators=[Optional(), Length(max=200)])
-    capacity = IntegerField("capacity", validators=[Optional(), NumberRange(1, 10000)])
+    name = StringField("name", validators=[Optional(), Length(max=limits.ROOM_NAME)])
+    prompt = TextAreaField("prompt", validators=[Optional(), Length(max=limits.ROOM_PROMPT)])
+    facilitator = StringField("facilitator", validators=[Optional(), Length(max=limits.ROOM_FACILITATOR)])
+    capacity = IntegerField(
+        "capacity",
+        validators=[Optional(), NumberRange(limits.ROOM_CAPACITY_MIN, limits.ROOM_CAPACITY_MAX)],
+    )
 
 
 class SessionForm(FlaskForm):
-    title = StringField("title", validators=[DataRequired(), Length(max=300)])
+    title = StringField("title", validators=[DataRequired(), Length(max=limits.SESSION_TITLE)])
     slug = StringField(
         "slug",
         validators=[
             Optional(),
-            Length(max=80),
+            Length(max=limits.SESSION_SLUG),
             Regexp(panels.SLUG_RE, message=_l("Use only small letters a–z, digits and dashes.")),
         ],
     )
@@ -82,12 +85,14 @@ class SessionForm(FlaskForm):
     start = TimeField("start", validators=[DataRequired()])
     end = TimeField("end", validators=[DataRequired()])
     timezone = SelectField("timezone", validators=[DataRequired()])
-    about = TextAreaField("about", validators=[Optional(), Length(max=20000)])
-    join_info = TextAreaField("join_info", validators=[Optional(), Length(max=5000)])
+    about = TextAreaField("about", validators=[Optional(), Length(max=limits.SESSION_ABOUT)])
+    join_info = TextAreaField("join_info", validators=[Optional(), Length(max=limits.SESSION_JOIN_INFO)])
     host = FormField(PersonForm)
-    guests = FieldList(FormField(PersonForm), min_entries=2, max_entries=20)
-    rooms = FieldList(FormField(RoomForm), min_entries=4, max_entries=200)
-    co_moderators = StringField("co_moderators", validators=[Optional(), Length(max=2000)])
+    guests = FieldList(FormField(PersonForm), min_entries=2, max_entries=limits.MAX_GUESTS)
+    rooms = FieldList(FormField(RoomForm), min_entries=4, max_entries=limits.MAX_ROOMS)
+    co_moderators = StringField(
+        "co_moderators", validators=[Optional(), Length(max=limits.CO_MODERATORS_TEXT)]
+    )
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data <= self.start.data:

@@ -23,7 +23,7 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from .. import cookie
+from .. import cookie, limits
 from ..extensions import limiter
 from ..links import shareable_url
 from ..live.broadcast import rooms_changed
@@ -84,7 +84,7 @@ def panel(slug: str):
 
 
 class JoinForm(FlaskForm):
-    display_name = StringField("display_name", validators=[DataRequired(), Length(max=60)])
+    display_name = StringField("display_name", validators=[DataRequired(), Length(max=limits.DISPLAY_NAME)])
     attendance = RadioField(
         "attendance",
         choices=[SelectChoice("in_room"), SelectChoice("remote")],
