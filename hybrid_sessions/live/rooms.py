@@ -25,7 +25,6 @@ def room_join(data: schemas.RoomJoin) -> dict:
             leave_room(channel)
     join_room(here)
     join_room(channels.everyone(room.panel_id))
-    join_room(channels.participant(participant.id))
     if moved:
         broadcast.presence_changed(room.panel)
     return snapshots.room_snapshot(room, participant, data.since)
