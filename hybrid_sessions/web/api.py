@@ -90,8 +90,7 @@ def edit_session(slug: str):
     panel = panels.require_moderated_panel(moderator, slug)
     body = schemas.parse(schemas.SessionPatch, _body())
     changes = body.changes()
-    session_edit.update_panel(moderator, panel, changes)
-    if session_edit.set_phase_fields(moderator, panel, changes.fields):
+    if session_edit.update_panel(moderator, panel, changes):
         phase_changed(panel)
     if changes.rooms is not None:
         rooms_changed(panel)
