@@ -7,8 +7,8 @@ import re
 import socketio
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import create_session, moderator_token
-from tests.e2e.helpers import join_in_browser, post_in_browser
+from harness.api import create_session, moderator_token
+from harness.browser import join_in_browser, post_in_browser
 
 PHONE = {"locale": "en-GB", "viewport": {"width": 360, "height": 740}}
 
