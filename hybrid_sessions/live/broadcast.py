@@ -3,7 +3,7 @@ message queue configured they reach clients of every process."""
 
 from ..extensions import socketio
 from ..models import Panel
-from ..services import panels
+from ..services import walls
 from ..services.notes import current_note_shape
 from ..services.shapes import room_shape
 from . import channels, suggestions
@@ -35,7 +35,15 @@ def rooms_changed(panel: Panel) -> list[dict]:
     Moderators only: sent to every participant, each join would cost a message per
     person in the session, and a 1,000-person session would pay a million of them.
     """
-    counts = panels.room_counts(panel.id)
+    # One query for both audiences: the places taken are the in-room and remote people.
+    people = walls.presence(panel.id)
+    counts = {room_id: sum(here.values()) for room_id, here in people.items()}
     rooms = [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms]
     socketio.emit("rooms:updated", {"slug": panel.slug, "rooms": rooms}, to=channels.moderators(panel.id))
+    # The big screens show in-room and remote people per room, and never names.
+    socketio.emit(
+        "wall:rooms",
+        {"rooms": [walls.wall_room(r, people.get(r.id)) for r in panel.rooms]},
+        to=channels.wall(panel.id),
+    )
     return rooms

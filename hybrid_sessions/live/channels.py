@@ -14,3 +14,8 @@ def moderators(panel_id: int) -> str:
 def everyone(panel_id: int) -> str:
     """Every connected participant and moderator of the session."""
     return f"panel:{panel_id}"
+
+
+def wall(panel_id: int) -> str:
+    """Big screens of the session (they show every room's count)."""
+    return f"wall:{panel_id}"

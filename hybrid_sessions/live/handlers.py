@@ -16,7 +16,7 @@ from ..links import public_url
 from ..services import accounts, audit, notes, panels, participants, privacy, recommendations
 from ..services.errors import DomainError, Invalid
 from ..services.shapes import panel_shape, rec_shape, room_shape
-from . import broadcast, channels, limits
+from . import broadcast, channels, limits, walls
 from .identity import Identity, from_cookie, from_token
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,11 @@ def connect(auth=None):
     """Accept a bearer token (auth={"token": ...}) or the browser's session cookie."""
     try:
         token = auth.get("token") if isinstance(auth, dict) else None
-        identity = from_token(token) if token else from_cookie(session)
+        wall = auth.get("wall") if isinstance(auth, dict) else None
+        if wall is not None:
+            identity = walls.identity_from_ticket(wall)
+        else:
+            identity = from_token(token) if token else from_cookie(session)
     except DomainError as exc:
         raise ConnectionRefusedError(exc.code) from None
     finally:
@@ -150,6 +154,8 @@ def connect(auth=None):
     _identities[request.sid] = identity
     for panel_id in identity.participants:
         join_room(channels.everyone(panel_id))
+    for name in identity.wall_channels:
+        join_room(name)
     if identity.moderator_id:
         _start_moderator_watchdog()
 
