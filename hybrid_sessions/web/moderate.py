@@ -38,6 +38,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..links import reachability, shareable_url
 from ..services import accounts, panels
 from ..services.errors import Conflict, DomainError, NotFound
 from ..services.panels import PanelInput, PersonInput, RoomInput
@@ -161,4 +162,10 @@ def console(moderator, slug: str):
         abort(404)
     if not panels.can_moderate(moderator, panel):
         abort(403)
-    return render_template("moderate/console.html", panel=panel, moderator=moderator)
+    return render_template(
+        "moderate/console.html",
+        panel=panel,
+        moderator=moderator,
+        reachability=reachability(request.host),
+        join_url=shareable_url("pages.join", slug=panel.slug),
+    )
