@@ -10,10 +10,12 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import BreakoutRoom, Moderator, Note, NoteVersion, Panel, PanelPerson, Participant
+from ..models.types import utcnow
 from . import audit
 from .accounts import normalise_email
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .text import clean_text
+from .web_links import clean_https_url
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A 1,000-person session in 100 rooms is the product's design point; 200 leaves room.
@@ -35,6 +37,7 @@ class RoomInput:
     prompt: str = ""
     facilitator: str = ""
     capacity: int | None = None
+    call_url: str = ""
 
 
 @dataclass
@@ -51,6 +54,12 @@ class PanelInput:
     guests: list[PersonInput] = field(default_factory=list)
     # Emails of other moderator accounts who run this session too.
     co_moderators: list[str] = field(default_factory=list)
+    # Running the breakout phase (services/phases.py, services/placement.py).
+    phase: str = Panel.ROOMS_OPEN
+    rooms_close_at: datetime | None = None
+    stream_url: str = ""
+    assignment: str = Panel.SELF
+    anonymous: bool = False
 
 
 def slugify(text: str) -> str:
@@ -70,7 +79,7 @@ def _unique_slug(base: str) -> str:
     return f"{base}-{n}"
 
 
-def _person(data: PersonInput, role: str, position: int) -> PanelPerson:
+def person_row(data: PersonInput, role: str, position: int) -> PanelPerson:
     return PanelPerson(
         role=role,
         position=position,
@@ -117,26 +126,22 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     )
     people = []
     if data.moderator and data.moderator.name.strip():
-        people.append(_person(data.moderator, PanelPerson.HOST, 0))
-    people += [_person(g, PanelPerson.GUEST, i + 1) for i, g in enumerate(data.guests)]
+        people.append(person_row(data.moderator, PanelPerson.HOST, 0))
+    people += [person_row(g, PanelPerson.GUEST, i + 1) for i, g in enumerate(data.guests)]
     panel.people = people
-    rooms = []
-    for i, room in enumerate(data.rooms):
-        if room.capacity is not None and not 1 <= room.capacity <= 10000:
-            raise Invalid("capacity must be between 1 and 10000")
-        rooms.append(
-            BreakoutRoom(
-                position=i,
-                name=clean_text(room.name, "room name", max_len=200, multiline=False),
-                prompt=clean_text(room.prompt, "prompt", max_len=1000, min_len=0),
-                facilitator=clean_text(
-                    room.facilitator, "facilitator", max_len=200, min_len=0, multiline=False
-                ),
-                capacity=room.capacity,
-            )
-        )
-    panel.rooms = rooms
-    panel.moderators = [actor, *_co_moderators(data.co_moderators, actor)]
+    panel.rooms = [new_room(room, i) for i, room in enumerate(data.rooms)]
+    if data.phase not in (Panel.LOBBY, Panel.ROOMS_OPEN):
+        raise Invalid('a new session starts in "lobby" or "rooms_open"')
+    if data.rooms_close_at is not None and data.phase != Panel.ROOMS_OPEN:
+        raise Invalid("only rooms_open takes a closing time")
+    if data.rooms_close_at is not None and data.rooms_close_at <= utcnow():
+        raise Invalid("rooms_close_at must be in the future")
+    panel.phase = data.phase
+    panel.rooms_close_at = data.rooms_close_at
+    panel.stream_url = clean_https_url(data.stream_url, "stream_url")
+    panel.assignment = check_assignment(data.assignment)
+    panel.anonymous = bool(data.anonymous)
+    panel.moderators = [actor, *co_moderator_accounts(data.co_moderators, actor)]
     db.session.add(panel)
     db.session.flush()
     db.session.add(Note(panel_id=panel.id))
@@ -145,7 +150,42 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     return panel
 
 
-def _co_moderators(emails: list[str], actor: Moderator) -> list[Moderator]:
+def check_capacity(capacity: object) -> int | None:
+    if capacity is not None and not 1 <= capacity <= 10000:
+        raise Invalid("capacity must be between 1 and 10000")
+    return capacity
+
+
+def check_assignment(assignment: object) -> str:
+    if assignment not in Panel.ASSIGNMENTS:
+        raise Invalid("assignment must be one of " + ", ".join(Panel.ASSIGNMENTS))
+    return assignment
+
+
+def room_name(value: object) -> str:
+    return clean_text(value, "room name", max_len=200, multiline=False)
+
+
+def room_prompt(value: object) -> str:
+    return clean_text(value, "prompt", max_len=1000, min_len=0)
+
+
+def room_facilitator(value: object) -> str:
+    return clean_text(value, "facilitator", max_len=200, min_len=0, multiline=False)
+
+
+def new_room(room: RoomInput, position: int) -> BreakoutRoom:
+    return BreakoutRoom(
+        position=position,
+        name=room_name(room.name),
+        prompt=room_prompt(room.prompt),
+        facilitator=room_facilitator(room.facilitator),
+        capacity=check_capacity(room.capacity),
+        call_url=clean_https_url(room.call_url, "call_url"),
+    )
+
+
+def co_moderator_accounts(emails: list[str], actor: Moderator) -> list[Moderator]:
     wanted = {normalise_email(e) for e in emails} - {actor.email}
     if not wanted:
         return []
