@@ -3,7 +3,7 @@ message queue configured they reach clients of every process."""
 
 from ..extensions import socketio
 from ..models import Panel
-from ..services import walls
+from ..services import placement, walls
 from ..services.notes import current_note_shape
 from ..services.shapes import room_shape
 from . import channels, suggestions
@@ -30,15 +30,16 @@ def note_published(panel: Panel, payload: dict) -> None:
 
 
 def rooms_changed(panel: Panel) -> list[dict]:
-    """Places taken per room, for the moderators' console.
+    """Places taken per room (in the venue's room and remote), for the console and walls.
 
-    Moderators only: sent to every participant, each join would cost a message per
+    Moderators and walls only: sent to every participant, each join would cost a message per
     person in the session, and a 1,000-person session would pay a million of them.
     """
     # One query for both audiences: the places taken are the in-room and remote people.
-    people = walls.presence(panel.id)
-    counts = {room_id: sum(here.values()) for room_id, here in people.items()}
-    rooms = [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms]
+    people = placement.presence(panel.id)
+    counts = {room_id: here.total for room_id, here in people.items()}
+    # Moderators see the people per room by where they are (presence), live.
+    rooms = [room_shape(r, counts.get(r.id, 0), people.get(r.id, placement.Presence())) for r in panel.rooms]
     socketio.emit("rooms:updated", {"slug": panel.slug, "rooms": rooms}, to=channels.moderators(panel.id))
     # The big screens show in-room and remote people per room, and never names.
     socketio.emit(

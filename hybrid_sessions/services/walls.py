@@ -7,9 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import BreakoutRoom, Panel, Participant, Recommendation
+from ..models import BreakoutRoom, Panel, Recommendation
 from ..models.types import utcnow
-from .shapes import iso
+from . import broadcasts, phases
+from .broadcasts import broadcast_shape
+from .placement import Presence, presence
 
 # The room wall shows the posts that fit; more than this never fit on one screen.
 WALL_POSTS = 40
@@ -17,40 +19,23 @@ WALL_POSTS = 40
 SLIDE_ITEMS = 5
 
 
-def presence(panel_id: int) -> dict[int, dict[str, int]]:
-    """Per room: how many people are in the room and how many remote, in one query
-    (placed people, as `panels.room_counts` counts them: an erased one is unplaced)."""
-    rows = db.session.execute(
-        sa.select(Participant.room_id, Participant.attendance, sa.func.count())
-        .where(Participant.panel_id == panel_id, Participant.room_id.is_not(None))
-        .group_by(Participant.room_id, Participant.attendance)
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for room_id, attendance, n in rows:
-        counts.setdefault(room_id, {Participant.IN_ROOM: 0, Participant.REMOTE: 0})[attendance] = n
-    return counts
-
-
 def _timing(panel: Panel, now: datetime) -> dict:
-    close_at = getattr(panel, "rooms_close_at", None)
-    return {
-        "now": iso(now),
-        "phase": getattr(panel, "phase", "rooms_open"),
-        "rooms_close_at": iso(close_at),
-    }
+    """Phase and end as of `now`, and `now` itself: the page counts down on the
+    server's clock, whatever the projector laptop's clock says."""
+    phase = phases.phase_shape(panel, now)
+    return {"now": phase["server_time"], "phase": phase["phase"], "rooms_close_at": phase["rooms_close_at"]}
 
 
-def wall_room(room: BreakoutRoom, presence_of_room: dict[str, int] | None) -> dict:
-    here = presence_of_room or {}
-    in_room, remote = here.get(Participant.IN_ROOM, 0), here.get(Participant.REMOTE, 0)
+def wall_room(room: BreakoutRoom, here: Presence | None) -> dict:
+    here = here or Presence()
     return {
         "id": room.id,
         "name": room.name,
         "prompt": room.prompt,
         "capacity": room.capacity,
-        "participant_count": in_room + remote,
-        "in_room": in_room,
-        "remote": remote,
+        "participant_count": here.total,
+        "in_room": here.in_room,
+        "remote": here.remote,
     }
 
 
@@ -60,8 +45,10 @@ def session_wall(panel: Panel, now: datetime | None = None) -> dict:
     return {
         "slug": panel.slug,
         "title": panel.title,
+        "join_code": panel.join_code,
         **_timing(panel, now or utcnow()),
         "rooms": [wall_room(r, people.get(r.id)) for r in panel.rooms],
+        "broadcast": broadcast_shape(broadcasts.latest(panel)),
     }
 
 
@@ -90,9 +77,11 @@ def room_wall(room: BreakoutRoom, now: datetime | None = None) -> dict:
     return {
         "slug": room.panel.slug,
         "title": room.panel.title,
+        "join_code": room.panel.join_code,
         **_timing(room.panel, now or utcnow()),
         "room": wall_room(room, people),
         "recommendations": top_posts(room),
+        "broadcast": broadcast_shape(broadcasts.latest(room.panel, room.id)),
     }
 
 

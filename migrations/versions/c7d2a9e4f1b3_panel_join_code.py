@@ -1,7 +1,7 @@
 """panels.join_code: the short code people type at /k/<code>
 
 Revision ID: c7d2a9e4f1b3
-Revises: e69eae1ee119
+Revises: c3d5e7f9a1b2
 Create Date: 2026-11-22 06:40:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 from hybrid_sessions.models.join_code import random_code
 
 revision = "c7d2a9e4f1b3"
-down_revision = "e69eae1ee119"
+down_revision = "c3d5e7f9a1b2"
 branch_labels = None
 depends_on = None
 
