@@ -29,7 +29,7 @@ import socketio
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import loadgen  # noqa: E402
+from benchmarks import loadgen, moderator_pushes  # noqa: E402
 from tests.servers import RedisServer, ServerProcess, moderator_token  # noqa: E402
 
 SERVER_CORE, LOAD_CORE = "0", 1
@@ -327,6 +327,14 @@ def _wrk(url: str, seconds: int, extra: list[str] = ()) -> dict:
     }
 
 
+def p13_moderator_pushes(target: Target, scale: dict) -> dict:
+    """P13: session:broadcast and session:phase delivered to every connected participant."""
+    slug, room_ids = target.session(scale["p13_rooms"])
+    return asyncio.run(
+        moderator_pushes.run(target.base, target.token, slug, room_ids, scale["p13_n"], scale["p13_pushes"])
+    )
+
+
 # --- running and reporting --------------------------------------------------------------
 
 SCALES = {
@@ -347,6 +355,9 @@ SCALES = {
         p3_snapshot=500,
         p3_items=50,
         p3_posts=40,
+        p13_n=100,
+        p13_rooms=10,
+        p13_pushes=5,
     ),
     "full": dict(
         n=1000,
@@ -365,6 +376,9 @@ SCALES = {
         p3_snapshot=5000,
         p3_items=500,
         p3_posts=100,
+        p13_n=1000,
+        p13_rooms=100,
+        p13_pushes=20,
     ),
 }
 SCENARIOS = {
@@ -374,8 +388,9 @@ SCENARIOS = {
     "P4": p4_pages,
     "P5": p5_memory,
     "P6": p6_cost_per_delivery,
+    "P13": p13_moderator_pushes,
 }
-BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6"}
+BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6", "P13"}
 
 
 def run_all(args) -> dict:
@@ -439,7 +454,7 @@ def main() -> int:
         help="also run every configuration with a Redis message queue (P7)",
     )
     args = parser.parse_args()
-    args.scenarios = args.scenarios or (sorted(SCENARIOS) if args.full else ["P1", "P5", "P6"])
+    args.scenarios = args.scenarios or (sorted(SCENARIOS) if args.full else ["P1", "P5", "P6", "P13"])
     if _can_pin():
         os.sched_setaffinity(0, {LOAD_CORE})
     report = run_all(args)

@@ -20,6 +20,11 @@ def get_room(panel: Panel, room_id: object) -> BreakoutRoom:
     return room
 
 
+def find_participant(participant_id: int | None) -> Participant | None:
+    """The participant, or None (never joined, or deleted)."""
+    return db.session.get(Participant, participant_id) if participant_id else None
+
+
 def join_panel(
     panel: Panel, display_name: object, attendance: object, room_id: object = None
 ) -> tuple[Participant, str]:
