@@ -40,7 +40,11 @@ def rooms_changed(panel: Panel) -> list[dict]:
     counts = {room_id: here.total for room_id, here in people.items()}
     # Moderators see the people per room by where they are (presence), live.
     rooms = [room_shape(r, counts.get(r.id, 0), people.get(r.id, placement.Presence())) for r in panel.rooms]
-    socketio.emit("rooms:updated", {"slug": panel.slug, "rooms": rooms}, to=channels.moderators(panel.id))
+    update = {"slug": panel.slug, "rooms": rooms}
+    if panel.assignment == Panel.BY_MODERATOR:
+        # The console's "waiting for a room" count, live where people wait to be placed.
+        update["unplaced_count"] = placement.unplaced_count(panel.id)
+    socketio.emit("rooms:updated", update, to=channels.moderators(panel.id))
     # The big screens show in-room and remote people per room, and never names.
     socketio.emit(
         "wall:rooms",
