@@ -10,7 +10,7 @@ from flask_socketio import join_room
 from ..extensions import socketio
 from ..services import accounts, transactions
 from ..services.errors import DomainError
-from . import channels, events, identity, walls
+from . import channels, events, identity, phase_timer, walls
 from .identity import from_cookie, from_token
 
 log = logging.getLogger(__name__)
@@ -90,12 +90,14 @@ def connect(auth=None):
     finally:
         transactions.discard()
     identity.remember(request.sid, who)
-    for panel_id in who.participants:
+    for panel_id, participant_id in who.participants.items():
         join_room(channels.everyone(panel_id))
+        join_room(channels.participant(participant_id))
     for name in who.wall_channels:
         join_room(name)
     if who.moderator_id:
         _start_moderator_watchdog()
+    phase_timer.start()
 
 
 @socketio.on("disconnect")

@@ -1,7 +1,5 @@
 """Joining a session without an account, and moving between breakout rooms."""
 
-import sqlalchemy as sa
-
 from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant
 from .accounts import hash_token, new_token
@@ -86,17 +84,3 @@ def enter_room(participant: Participant, room: BreakoutRoom) -> tuple[bool, Brea
     participant.room_id = room.id
     db.session.commit()
     return True, (db.session.get(BreakoutRoom, left) if left else None)
-
-
-def roster(panel: Panel) -> list[dict]:
-    """Everyone who joined the session and is not erased, for the moderators' "People"
-    list (moves and placing those who wait): id, name, where they are, their room."""
-    rows = db.session.execute(
-        sa.select(Participant.id, Participant.display_name, Participant.attendance, Participant.room_id)
-        .where(Participant.panel_id == panel.id, Participant.erased_at.is_(None))
-        .order_by(Participant.display_name, Participant.id)
-    )
-    return [
-        {"id": pid, "display_name": name, "attendance": attendance, "room_id": room_id}
-        for pid, name, attendance, room_id in rows
-    ]

@@ -60,6 +60,19 @@ def unplaced_count(panel_id: int) -> int:
     )
 
 
+def participants_of(panel: Panel) -> list[dict]:
+    """Everyone who joined (not erased), in order of joining, with their room."""
+    rows = db.session.execute(
+        sa.select(Participant.id, Participant.display_name, Participant.attendance, Participant.room_id)
+        .where(Participant.panel_id == panel.id, Participant.erased_at.is_(None))
+        .order_by(Participant.id)
+    )
+    return [
+        {"id": pid, "display_name": name, "attendance": attendance, "room_id": room_id}
+        for pid, name, attendance, room_id in rows
+    ]
+
+
 def lock_room_and_check_place(room: BreakoutRoom) -> None:
     """Refuse with RoomFull when the room has no free place.
 

@@ -39,6 +39,22 @@ def wall_room(room: BreakoutRoom, here: Presence | None) -> dict:
     }
 
 
+def wall_rooms(room_shapes: list[dict]) -> list[dict]:
+    """The walls' rooms from the console's room shapes (with presence), read once."""
+    return [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "prompt": r["prompt"],
+            "capacity": r["capacity"],
+            "participant_count": r["participant_count"],
+            "in_room": r.get("in_room_count", 0),
+            "remote": r.get("remote_count", 0),
+        }
+        for r in room_shapes
+    ]
+
+
 def session_wall(panel: Panel, now: datetime | None = None) -> dict:
     """The session wall's state: phase and time, every room with its people."""
     people = presence(panel.id)

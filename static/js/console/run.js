@@ -162,9 +162,9 @@ export function createRun(api) {
 
   async function loadPeople() {
     if (!api.connected()) return;
-    const ack = await api.call("session:people", { slug });
+    const ack = await api.call("session:participants", { slug });
     if (!ack.ok) return;
-    people = ack.people;
+    people = [...ack.participants].sort((a, b) => a.display_name.localeCompare(b.display_name));
     renderPeople();
   }
   /* Joins and moves arrive as rooms:updated; the list is read again at most every 2 s,
@@ -206,5 +206,5 @@ export function createRun(api) {
     showLast(session.broadcast);
   }
 
-  return { applySession, applyPhase, applyRooms, showLast, loadPeople };
+  return { applySession, applyPhase, applyRooms, showLast, loadPeople, peopleChanged };
 }

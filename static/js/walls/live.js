@@ -56,7 +56,8 @@ export function createClock() {
   return {
     /* A whole state (with the server's `now`) or a session:phase event (without). */
     set(state) {
-      if (state.now) offset = Date.parse(state.now) - Date.now();
+      const serverNow = state.now || state.server_time;
+      if (serverNow) offset = Date.parse(serverNow) - Date.now();
       phase = state.phase || phase;
       closeAt = state.rooms_close_at ? Date.parse(state.rooms_close_at) : null;
       render();
