@@ -28,7 +28,9 @@ def _code(app, slug):
 
 
 def _page_data(html: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="page-data">(.*?)</script>', html, re.S).group(1))
+    return json.loads(
+        re.search(r'<script type="application/json" id="page-data">(.*?)</script>', html, re.S).group(1)
+    )
 
 
 # --- the short join code -----------------------------------------------------------------
@@ -53,7 +55,9 @@ def test_the_code_leads_to_the_join_page_in_any_case_with_or_without_a_space(app
     assert typed.status_code == 302 and typed.headers["Location"].endswith(f"/s/{scenario['slug']}/join")
 
 
-@pytest.mark.parametrize(("headers", "words"), [(EN, "No session has the code"), (PL, "Żadna sesja nie ma kodu")])
+@pytest.mark.parametrize(
+    ("headers", "words"), [(EN, "No session has the code"), (PL, "Żadna sesja nie ma kodu")]
+)
 def test_a_wrong_code_gets_the_form_again_with_a_kind_word(client, scenario, headers, words):
     for response in (client.get("/k/ZZZZZZ", headers=headers), client.get("/k?code=ABC", headers=headers)):
         html = response.get_data(as_text=True)
@@ -105,7 +109,10 @@ def test_the_migration_gives_existing_sessions_a_code(tmp_path):
 
 @pytest.mark.parametrize(
     ("headers", "words"),
-    [(EN, ["Join on your phone", "Breakout rooms", "2 on site", "1 remote"]), (PL, ["Dołącz", "2 na sali", "1 zdalnie"])],
+    [
+        (EN, ["Join on your phone", "Breakout rooms", "2 on site", "1 remote"]),
+        (PL, ["Dołącz", "2 na sali", "1 zdalnie"]),
+    ],
 )
 def test_the_session_wall_shows_rooms_with_presence_and_how_to_join(app, client, make, headers, words):
     moderator = make.moderator()
@@ -190,7 +197,9 @@ def test_the_room_qr_code_joins_that_room(app, client, scenario):
     buffer = io.BytesIO()
     url = f"https://sesje.example.org/s/{scenario['slug']}/join?room={scenario['room_b']}"
     segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, dark="#1d2430")
-    answer = client.get(f"/s/{scenario['slug']}/rooms/{scenario['room_b']}/qr.svg", headers={"Host": "evil.example"})
+    answer = client.get(
+        f"/s/{scenario['slug']}/rooms/{scenario['room_b']}/qr.svg", headers={"Host": "evil.example"}
+    )
     assert answer.mimetype == "image/svg+xml" and answer.data == buffer.getvalue()
 
 
@@ -270,20 +279,26 @@ def test_opened_via_localhost_the_console_offers_the_lan_addresses(app, client, 
     app.config.update(HOST="0.0.0.0", PORT=5000, PUBLIC_URL=None)
     _login(client)
     path = f"/s/{scenario['slug']}/moderate"
-    html = client.get(path, headers={**EN, "Host": "127.0.0.1:5000"}).get_data(as_text=True)
+    html = client.get(path, headers=EN).get_data(as_text=True)  # the test client's host: localhost
     assert 'id="reach-warning"' in html and f'href="http://192.168.7.20:5000{path}"' in html
-    polish = client.get(path, headers={**PL, "Host": "localhost:5000"}).get_data(as_text=True)
+    polish = client.get(path, headers=PL).get_data(as_text=True)
     assert 'id="reach-warning"' in polish and "Telefony" in polish
-    # Opened at the LAN address, or with PUBLIC_URL set: nothing to warn about.
-    assert 'id="reach-warning"' not in client.get(path, headers={"Host": "192.168.7.20:5000"}).get_data(as_text=True)
-    app.config["PUBLIC_URL"] = "https://sesje.example.org"
-    assert 'id="reach-warning"' not in client.get(path, headers={"Host": "127.0.0.1:5000"}).get_data(as_text=True)
+    with app.test_request_context():
+        for host in ("127.0.0.1:5000", "[::1]:5000", "LOCALHOST"):
+            assert links.reachability(host) == {"kind": "lan", "addresses": ["http://192.168.7.20:5000"]}, (
+                host
+            )
+        # Opened at the LAN address, or with PUBLIC_URL set: nothing to warn about.
+        assert links.reachability("192.168.7.20:5000") is None
+        app.config["PUBLIC_URL"] = "https://sesje.example.org"
+        assert links.reachability("127.0.0.1:5000") is None
+    assert 'id="reach-warning"' not in client.get(path).get_data(as_text=True)
 
 
 def test_a_server_listening_only_on_this_machine_says_phones_cannot_reach_it(app, client, scenario):
     app.config.update(HOST="127.0.0.1", PORT=5000, PUBLIC_URL=None)
     _login(client)
-    html = client.get(f"/s/{scenario['slug']}/moderate", headers={**EN, "Host": "localhost"}).get_data(as_text=True)
+    html = client.get(f"/s/{scenario['slug']}/moderate", headers=EN).get_data(as_text=True)
     assert "Phones cannot reach this server." in html and "HOST=0.0.0.0" in html
 
 
@@ -310,7 +325,10 @@ def test_stream_and_call_links_are_buttons_that_open_a_new_tab(app, client, make
                 starts_at=start,
                 ends_at=start + timedelta(hours=1),
                 stream_url="https://stream.example.org/live",
-                rooms=[panels.RoomInput("Sala A", call_url="https://meet.jit.si/sala-a"), panels.RoomInput("B")],
+                rooms=[
+                    panels.RoomInput("Sala A", call_url="https://meet.jit.si/sala-a"),
+                    panels.RoomInput("B"),
+                ],
             ),
         )
         room_a = panel.rooms[0].id
@@ -318,7 +336,9 @@ def test_stream_and_call_links_are_buttons_that_open_a_new_tab(app, client, make
     for url in ("https://stream.example.org/live", "https://meet.jit.si/sala-a"):
         assert re.search(rf'href="{re.escape(url)}" target="_blank" rel="noopener noreferrer"', page), url
     assert "Watch the stream" in page and "<iframe" not in page
-    client.post("/s/z-transmisja/join", data={"display_name": "Ewa", "attendance": "remote", "room_id": room_a})
+    client.post(
+        "/s/z-transmisja/join", data={"display_name": "Ewa", "attendance": "remote", "room_id": room_a}
+    )
     room = client.get(f"/s/z-transmisja/rooms/{room_a}", headers=PL).get_data(as_text=True)
     assert 'href="https://meet.jit.si/sala-a" target="_blank" rel="noopener noreferrer"' in room
     assert "(otwiera się w nowej karcie)" in room and "<iframe" not in room
