@@ -44,13 +44,15 @@ def note_published(panel: Panel, payload: dict) -> None:
 
 
 def rooms_changed(panel: Panel) -> list[dict]:
-    """Places taken per room (with presence: in the room / remote) and who waits for a
-    room, for the moderators' console and the walls, at once.
+    """Places taken per room (with presence: in the room / remote), who waits for a
+    room, and who joined since the last update, for the moderators' console and the
+    walls, at once.
 
     Moderators only: sent to every participant, each join would cost a message per
     person in the session, and a 1,000-person session would pay a million of them.
     """
     update = snapshots.presence_update(panel)
+    update["joined"] = _newcomers.pop(panel.id, [])
     socketio.emit("rooms:updated", update, to=channels.moderators(panel.id))
     # The big screens: the same counts, in-room and remote, never a name.
     socketio.emit("wall:rooms", {"rooms": walls.wall_rooms(update["rooms"])}, to=channels.wall(panel.id))
@@ -64,8 +66,10 @@ def _watched(panel_id: int) -> bool:
     return bool(socketio.server.manager.rooms.get("/", {}).get(channels.wall(panel_id)))
 
 
-# Sessions whose rooms:updated is already scheduled in this process.
+# Sessions whose rooms:updated is already scheduled in this process, and the people
+# who joined through this process since its last rooms:updated.
 _presence_pending: set[int] = set()
+_newcomers: dict[int, list[dict]] = {}
 
 
 def presence_changed(panel: Panel) -> None:
@@ -77,7 +81,10 @@ def presence_changed(panel: Panel) -> None:
     if not delay:
         rooms_changed(panel)
         return
-    if not _watched(panel.id) or panel.id in _presence_pending:
+    if not _watched(panel.id):
+        _newcomers.pop(panel.id, None)
+        return
+    if panel.id in _presence_pending:
         return
     _presence_pending.add(panel.id)
     app = current_app._get_current_object()
@@ -101,18 +108,18 @@ def presence_changed(panel: Panel) -> None:
 
 
 def participant_joined(panel: Panel, participant) -> None:
-    """A newcomer, for the moderators' move controls (a few moderators: cheap)."""
-    socketio.emit(
-        "participant:joined",
+    """A newcomer, for the moderators' move controls: carried by the next (coalesced)
+    rooms:updated, so a venue arriving at once is a few messages, not one per person."""
+    _newcomers.setdefault(panel.id, []).append(
         {
-            "slug": panel.slug,
             "id": participant.id,
             "display_name": participant.display_name,
             "attendance": participant.attendance,
             "room_id": participant.room_id,
-        },
-        to=channels.moderators(panel.id),
+        }
     )
+    if len(_newcomers) > 1000:  # sessions nobody watches: never grow without bound
+        _newcomers.clear()
     presence_changed(panel)
 
 

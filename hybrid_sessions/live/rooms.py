@@ -4,7 +4,7 @@
 from flask_socketio import join_room, leave_room, rooms
 
 from .. import schemas
-from ..services import participants, recommendations, snapshots
+from ..services import panels, participants, recommendations, snapshots
 from ..services.shapes import anonymised, rec_shape
 from . import broadcast, channels, rate_limits
 from .events import event
@@ -25,7 +25,6 @@ def room_join(data: schemas.RoomJoin) -> dict:
             leave_room(channel)
     join_room(here)
     join_room(channels.everyone(room.panel_id))
-    join_room(channels.participant(participant.id))
     if moved:
         broadcast.presence_changed(room.panel)
     return snapshots.room_snapshot(room, participant, data.since)
@@ -51,9 +50,10 @@ def _rec_change(data: schemas.RecRef, change) -> dict:
     rec = recommendations.get_recommendation(data.recommendation_id)
     participant = me().participant_in(rec.panel_id)
     rate_limits.per_participant("RATE_LIMIT_VOTE", participant.id)
+    # Read before the change commits (and expires it); the service then finds it loaded.
+    anonymous = panels.find_panel_by_id(rec.panel_id).anonymous
     rec, changed = change(rec.id, participant)
     shape = rec_shape(rec)
-    anonymous = rec.room.panel.anonymous
     if changed:
         broadcast.recommendation("rec:updated", shape, rec.panel_id, anonymous)
     return {"recommendation": anonymised(shape, participant.id) if anonymous else shape}

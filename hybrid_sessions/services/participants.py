@@ -1,5 +1,7 @@
 """Joining a session without an account, and moving between breakout rooms."""
 
+import sqlalchemy.orm as so
+
 from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant
 from .accounts import hash_token, new_token
@@ -10,7 +12,9 @@ from .text import clean_text
 
 
 def find_room(room_id: object) -> BreakoutRoom:
-    return by_id(BreakoutRoom, room_id, "no such room")
+    """The room with its session, in one query: posting reads the session's phase and
+    anonymity, and a post's statements must not grow (tests/live/test_query_count.py)."""
+    return by_id(BreakoutRoom, room_id, "no such room", options=[so.joinedload(BreakoutRoom.panel)])
 
 
 def get_room(panel: Panel, room_id: object) -> BreakoutRoom:

@@ -120,7 +120,7 @@ def vote(
     rec = get_recommendation(rec_id)
     _visible_to(rec, participant)
     _require_in_room(participant, rec.room_id)
-    phases.check_open(rec.room.panel, queued_at)
+    phases.check_open(db.session.get(Panel, rec.panel_id), queued_at)
     if rec.author_id == participant.id:
         raise Forbidden("you cannot +1 your own recommendation")
     if rec.status != Recommendation.ACTIVE:
@@ -150,7 +150,7 @@ def unvote(
     rec = get_recommendation(rec_id)
     _visible_to(rec, participant)
     _require_in_room(participant, rec.room_id)
-    phases.check_open(rec.room.panel, queued_at)
+    phases.check_open(db.session.get(Panel, rec.panel_id), queued_at)
     deleted = db.session.execute(
         sa.delete(Vote).where(Vote.recommendation_id == rec.id, Vote.participant_id == participant.id)
     ).rowcount

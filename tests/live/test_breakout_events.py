@@ -213,10 +213,9 @@ def test_moderator_placement_people_wait_and_cannot_choose(live, make, sock):
         json={"display_name": "Nowa", "attendance": "in_room", "room_id": live["room_a"]},
     )
     assert response.status_code == 201 and response.json["participant"]["room_id"] is None
-    got = live["mod"].get_received()
-    (joined,) = [e["args"][0] for e in got if e["name"] == "participant:joined"]
+    (rooms,) = _events(live["mod"], "rooms:updated")
+    (joined,) = rooms["joined"]
     assert joined["display_name"] == "Nowa" and joined["room_id"] is None
-    (rooms,) = [e["args"][0] for e in got if e["name"] == "rooms:updated"]
     assert rooms["unplaced_count"] == 1
     waiting = sock(response.json["token"])
     ack = waiting.emit("room:join", {"room_id": live["room_a"]}, callback=True)
@@ -267,3 +266,34 @@ def test_anonymous_sessions_hide_names_from_other_participants_not_from_moderato
     own = live["ewa_sock"].emit("room:join", {"room_id": live["room_a"]}, callback=True)
     assert {r["author"]["display_name"] for r in own["recommendations"]} == {"Ewa"}
     assert join["session"]["anonymous"] is True
+
+
+def test_a_wave_of_joins_reaches_the_console_as_one_rooms_update(live, make, monkeypatch):
+    """Presence is coalesced: joins within PRESENCE_COALESCE_SECONDS schedule one
+    rooms:updated, which carries the counts as they are when it is sent."""
+    from hybrid_sessions.extensions import socketio
+
+    scheduled = []
+    monkeypatch.setitem(make.app.config, "PRESENCE_COALESCE_SECONDS", 0.5)
+    monkeypatch.setattr(socketio, "start_background_task", lambda fn, *a: scheduled.append(fn))
+    monkeypatch.setattr(socketio, "sleep", lambda seconds: None)
+    client = make.app.test_client()
+    for n in range(20):
+        response = client.post(
+            f"/api/v1/sessions/{live['slug']}/participants",
+            json={"display_name": f"Osoba {n}", "attendance": "in_room", "room_id": live["room_b"]},
+        )
+        assert response.status_code == 201
+    assert len(scheduled) == 1
+    assert _events(live["mod"], "rooms:updated") == []
+    scheduled[0]()
+    (update,) = _events(live["mod"], "rooms:updated")
+    assert [p["display_name"] for p in update["joined"]] == [f"Osoba {n}" for n in range(20)]
+    room_b = next(r for r in update["rooms"] if r["id"] == live["room_b"])
+    assert (room_b["participant_count"], room_b["in_room_count"]) == (21, 20)
+    # Once sent, the next join schedules the next update.
+    client.post(
+        f"/api/v1/sessions/{live['slug']}/participants",
+        json={"display_name": "Później", "attendance": "remote", "room_id": live["room_a"]},
+    )
+    assert len(scheduled) == 2
