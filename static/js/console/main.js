@@ -213,7 +213,6 @@ socket.on("rooms:updated", (info) => {
 });
 socket.on("session:phase", run.applyPhase);
 socket.on("session:broadcast", run.showLast);
-socket.on("participant:joined", run.peopleChanged);
 socket.on("suggestions:updated", (info) => store.applyGroups(info.groups));
 renderSelection();
 // For the benchmarks and tests: the console is ready once the first snapshot is in.
