@@ -4,7 +4,7 @@ signed-out moderator, an erased participant)."""
 
 import logging
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_socketio import join_room
 
 from ..extensions import socketio
@@ -84,7 +84,7 @@ def connect(auth=None):
         if wall is not None:
             who = walls.identity_from_ticket(wall)
         else:
-            who = from_token(token) if token else from_cookie(session)
+            who = from_token(token) if token else from_cookie()
     except DomainError as exc:
         raise ConnectionRefusedError(exc.code) from None
     finally:

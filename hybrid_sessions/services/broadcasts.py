@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Broadcast, Moderator, Panel
 from . import audit
-from .participants import get_room
+from .participants import get_panel_room as get_room
 from .text import clean_text
 
 

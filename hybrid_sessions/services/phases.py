@@ -75,8 +75,10 @@ def set_phase(
     minutes: float | None = None,
     extend_minutes: float | None = None,
     now: datetime | None = None,
+    commit: bool = True,
 ) -> Panel:
-    """Change the phase and commit (with its audit line).
+    """Change the phase and commit (with its audit line); `commit=False` leaves the
+    commit to a caller that changes more in the same transaction (an edit).
 
     rooms_open takes an optional end: `rooms_close_at` (an aware time), `minutes` from
     now, or `extend_minutes` added to the current end (or to now when there is none
@@ -106,7 +108,8 @@ def set_phase(
         panel.rooms_close_at = None
     panel.phase = phase
     audit.record(panel, actor, "session.phase", phase=phase, rooms_close_at=_iso(panel.rooms_close_at))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return panel
 
 

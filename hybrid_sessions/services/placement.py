@@ -117,12 +117,12 @@ def balanced_room(panel: Panel, attendance: str) -> BreakoutRoom:
 def move(panel: Panel, actor: Moderator, participant_id: object, room_id: object) -> tuple[Participant, bool]:
     """A moderator moves a participant into a room (in any assignment mode) and commits.
     Returns (participant, moved). RoomFull when the room has no free place."""
-    from .participants import get_room  # participants imports this module
+    from .participants import get_panel_room  # participants imports this module
 
     participant = by_id(Participant, participant_id, "no such participant")
     if participant.panel_id != panel.id or participant.erased_at is not None:
         raise NotFound("no such participant in this session")
-    room = get_room(panel, room_id)
+    room = get_panel_room(panel, room_id)
     if participant.room_id == room.id:
         return participant, False
     try:

@@ -107,7 +107,7 @@ def get_recommendation(rec_id: object) -> Recommendation:
     return by_id(Recommendation, rec_id, "no such recommendation")
 
 
-def _visible_to(rec: Recommendation, participant: Participant) -> None:
+def _require_visible(rec: Recommendation, participant: Participant) -> None:
     if rec.panel_id != participant.panel_id:
         raise NotFound("no such recommendation")
 
@@ -118,7 +118,7 @@ def vote(
     """+1 from a participant in the same room. Voting twice counts once. Closed while
     the rooms are not open (with the same grace as posts)."""
     rec = get_recommendation(rec_id)
-    _visible_to(rec, participant)
+    _require_visible(rec, participant)
     _require_in_room(participant, rec.room_id)
     phases.check_open(db.session.get(Panel, rec.panel_id), queued_at)
     if rec.author_id == participant.id:
@@ -148,7 +148,7 @@ def unvote(
     """Take back a +1. Taking back one that was never given changes nothing. Closed
     like a +1 while the rooms are not open: the counts stand as they were at the close."""
     rec = get_recommendation(rec_id)
-    _visible_to(rec, participant)
+    _require_visible(rec, participant)
     _require_in_room(participant, rec.room_id)
     phases.check_open(db.session.get(Panel, rec.panel_id), queued_at)
     deleted = db.session.execute(
@@ -170,7 +170,7 @@ def unvote(
 def withdraw(rec_id: object, participant: Participant) -> tuple[Recommendation, bool]:
     """The author takes a post back. It stays in the record as withdrawn."""
     rec = get_recommendation(rec_id)
-    _visible_to(rec, participant)
+    _require_visible(rec, participant)
     if rec.author_id != participant.id:
         raise Forbidden("only the author can withdraw a recommendation")
     if rec.status == Recommendation.WITHDRAWN:

@@ -44,18 +44,25 @@ _TEXT_FIELDS = {
 }
 
 
-def update_panel(actor: Moderator, panel: Panel, changes: PanelChanges) -> Panel:
-    """Apply the changes and commit, with one audit line naming the fields changed.
-    Invalid changes nothing."""
+def update_panel(actor: Moderator, panel: Panel, changes: PanelChanges) -> bool:
+    """Apply the changes and commit, with one audit line naming the fields changed (and
+    the phase's own line when `phase`/`rooms_close_at` are given: the same rules as
+    session:phase). Anything invalid changes nothing. Returns whether the phase was set,
+    so the caller can tell everyone."""
     f = changes.fields
     try:
         changed = _apply(actor, panel, f, changes.rooms)
+        phase_set = "phase" in f or "rooms_close_at" in f
+        if phase_set:
+            phase = f.get("phase") or phases.effective_phase(panel)
+            phases.set_phase(panel, actor, phase, f.get("rooms_close_at"), commit=False)
+        if changed:
+            audit.record(panel, actor, "session.edit", fields=sorted(changed))
+        db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    audit.record(panel, actor, "session.edit", fields=sorted(changed))
-    db.session.commit()
-    return panel
+    return phase_set
 
 
 def _apply(actor: Moderator, panel: Panel, f: dict, rooms: list[RoomChange] | None) -> set[str]:
@@ -177,13 +184,3 @@ def _update_room(room: BreakoutRoom, f: dict) -> None:
             if capacity < inside:
                 raise Invalid(f"{room.name} already has {inside} people; its capacity cannot be {capacity}")
         room.capacity = capacity
-
-
-def set_phase_fields(actor: Moderator, panel: Panel, f: dict) -> bool:
-    """A PATCH may carry `phase` (and `rooms_close_at`); it goes through the phase
-    service like session:phase. Returns whether the phase was set."""
-    if "phase" not in f and "rooms_close_at" not in f:
-        return False
-    phase = f.get("phase") or phases.effective_phase(panel)
-    phases.set_phase(panel, actor, phase, f.get("rooms_close_at"))
-    return True

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -43,11 +42,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .. import cookie
 from ..links import reachability, shareable_url
 from ..live.broadcast import rooms_changed
 from ..models import Panel
-from ..services import accounts, panels, session_edit
-from ..services.errors import Conflict, DomainError, Invalid, NotFound
+from ..services import panels, session_edit
+from ..services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from ..services.panels import PanelInput, PersonInput, RoomInput
 from ..services.session_edit import PanelChanges, RoomChange
 from ..services.web_links import clean_https_url
@@ -59,7 +59,7 @@ bp = Blueprint("moderate", __name__)
 def moderator_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        moderator = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
+        moderator = cookie.signed_in_moderator()
         if moderator is None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(moderator, *args, **kwargs)
@@ -147,7 +147,7 @@ class SessionForm(FlaskForm):
             timezone=self.timezone.data,
             about=self.about.data or "",
             join_info=self.join_info.data or "",
-            moderator=PersonInput(self.host.form.name.data or "", self.host.form.bio.data or "")
+            host=PersonInput(self.host.form.name.data or "", self.host.form.bio.data or "")
             if (self.host.form.name.data or "").strip()
             else None,
             guests=[PersonInput(g.name.data, g.bio.data or "") for g in filled(self.guests)],
@@ -201,7 +201,7 @@ class SessionForm(FlaskForm):
                 "timezone": data.timezone,
                 "about": data.about,
                 "join_info": data.join_info,
-                "moderator": data.moderator,
+                "moderator": data.host,
                 "guests": data.guests,
                 "co_moderators": data.co_moderators,
                 "stream_url": data.stream_url,
@@ -245,10 +245,10 @@ def new_session(moderator):
 
 def _moderated_or_abort(moderator, slug: str):
     try:
-        panel = panels.get_panel(slug)
+        panel = panels.require_moderated_panel(moderator, slug)
     except NotFound:
         abort(404)
-    if not panels.can_moderate(moderator, panel):
+    except Forbidden:
         abort(403)
     return panel
 

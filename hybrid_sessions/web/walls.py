@@ -13,14 +13,14 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
 
+from .. import cookie
 from ..links import shareable_url
 from ..live import walls as wall_tickets
-from ..services import accounts, join_codes, notes, panels, participants, walls
+from ..services import join_codes, notes, panels, participants, walls
 from ..services.errors import NotFound
 from ..services.shapes import published_shape
 from .pages import qr_response
@@ -42,7 +42,7 @@ def _panel_or_404(slug: str):
 
 def _room_or_404(panel, room_id: int):
     try:
-        return participants.get_room(panel, room_id)
+        return participants.get_panel_room(panel, room_id)
     except NotFound:
         abort(404)
 
@@ -148,7 +148,7 @@ def draft_slides(slug: str):
     """The note being written, as slides: for the session's moderators only (it may hold
     wording nobody has agreed to yet)."""
     panel = _panel_or_404(slug)
-    moderator = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
+    moderator = cookie.signed_in_moderator()
     if moderator is None:
         return redirect(url_for("auth.login", next=request.path))
     if not panels.can_moderate(moderator, panel):

@@ -9,8 +9,8 @@ import re
 import socketio
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import create_session, moderator_token
-from tests.e2e.helpers import join_in_browser, post_in_browser, sign_in
+from harness.api import create_session, moderator_token
+from harness.browser import join_in_browser, post_in_browser, sign_in
 
 PHONE = {"locale": "en-GB", "viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
 SCREEN = {"locale": "pl-PL", "viewport": {"width": 1920, "height": 1080}}

@@ -7,8 +7,8 @@ import re
 import socketio
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import create_session, moderator_token
-from tests.e2e.helpers import join_in_browser, post_in_browser
+from harness.api import create_session, moderator_token
+from harness.browser import join_in_browser, post_in_browser
 
 PHONE = {"locale": "en-GB", "viewport": {"width": 360, "height": 740}}
 
@@ -115,3 +115,34 @@ def test_a_moved_participant_s_page_follows_to_the_new_room(server, contexts):
     expect(page.get_by_text("The moderator moved you to this room.")).to_be_visible()
     expect(page.locator("#status")).to_have_attribute("data-state", "connected")
     post_in_browser(page, "W nowym pokoju")
+
+
+def test_waiting_in_the_lobby_until_the_moderator_places_the_person(server, contexts):
+    base = server["base"]
+    token = moderator_token(base)
+    session = create_session(
+        base, {"title": "Przydział", "assignment": "moderator", "rooms": [{"name": "Jedyna"}]}, token
+    )
+    slug, room = session["slug"], session["rooms"][0]["id"]
+    page = contexts(**PHONE).new_page()
+    page.goto(f"{base}/s/{slug}/join")
+    expect(page.locator("input[name=room_id]")).to_have_count(0)
+    page.fill("#display_name", "Zoja")
+    page.check("input[name=attendance][value=in_room]")
+    page.click("main button[type=submit]")
+    expect(page).to_have_url(re.compile(f"/s/{slug}/wait$"))
+    expect(page.locator("#status")).to_have_attribute("data-state", "connected")
+    moderator = _moderator(base, token)
+    try:
+        people = moderator.call("session:participants", {"slug": slug}, timeout=10)["participants"]
+        (zoja,) = people
+        assert zoja["room_id"] is None and zoja["attendance"] == "in_room"
+        ack = moderator.call(
+            "participant:move", {"slug": slug, "participant_id": zoja["id"], "room_id": room}, timeout=10
+        )
+        assert ack["ok"], ack
+    finally:
+        moderator.disconnect()
+    expect(page).to_have_url(re.compile(f"/s/{slug}/rooms/{room}"))
+    expect(page.locator("#status")).to_have_attribute("data-state", "connected")
+    post_in_browser(page, "Już w pokoju")

@@ -42,7 +42,7 @@ def _actions(panel):
 
 
 def _post(room_id, participant_id, queued_at=None, client_id=None):
-    room = participants.find_room(room_id)
+    room = participants.get_room_by_id(room_id)
     return recommendations.post_recommendation(
         room, db.session.get(Participant, participant_id), client_id or str(uuid.uuid4()), "Ławki", queued_at
     )
@@ -199,7 +199,7 @@ def test_moderator_placement_waits_unplaced_until_moved(make, mod):
     assert ewa.room_id is None and placement.unplaced_count(panel.id) == 2
     # They cannot place themselves.
     with pytest.raises(Forbidden):
-        participants.enter_room(ewa, participants.find_room(a))
+        participants.enter_room(ewa, participants.get_room_by_id(a))
     moved, did = placement.move(panel, mod, ewa.id, a)
     assert did and moved.room_id == a
     with pytest.raises(RoomFull):

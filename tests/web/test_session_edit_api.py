@@ -124,6 +124,11 @@ def test_patch_refuses_a_capacity_below_the_people_in_the_room_and_changes_nothi
         ({"title": None}, 400, "invalid"),
         ({"ends_at": "2021-11-23T12:00:00+01:00"}, 400, "invalid"),
         ({"phase": "rooms_open", "rooms_close_at": "2001-01-01T00:00:00+00:00"}, 400, "invalid"),
+        (
+            {"title": "Zmieniony", "phase": "rooms_closed", "rooms_close_at": "2099-01-01T00:00:00+00:00"},
+            400,
+            "invalid",
+        ),
         ([1, 2], 400, "invalid"),
     ],
 )

@@ -15,6 +15,7 @@ import * as announcements from "./announcements.js";
 Object.assign(actions, { toggleVote, withdraw, retry, discard });
 
 const roomError = $("room-error");
+const movedKey = `hs-moved-check:${data.slug}:${data.room_id}`;
 const banner = $("published-banner");
 
 function showRoomError(message) {
@@ -41,9 +42,17 @@ async function sync(sock) {
     announcements.show(ack.broadcast);
   }
   if (!ack.ok) {
+    // Moved by the moderator while this page was away: the page's own address now
+    // leads to the right room (once; a second refusal is shown as it is).
+    if (ack.error.code === "forbidden" && data.session.assignment !== "self" && !sessionStorage.getItem(movedKey)) {
+      sessionStorage.setItem(movedKey, "1");
+      location.reload();
+      return;
+    }
     showRoomError(errorText(ack.error));
     return;
   }
+  sessionStorage.removeItem(movedKey);
   showRoomError("");
   state.joined = true;
   const votedNow = new Set(ack.voted || []);
