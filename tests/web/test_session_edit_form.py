@@ -48,6 +48,8 @@ def test_the_edit_form_changes_every_field_and_keeps_the_link(client, scenario):
         {
             "title": "Nowy tytuł",
             "about": "O czym",
+            "host-name": "Anna Żelazowska-Kosiorek",
+            "guests-0-name": "Grzegorz Zmarzły",
             "rooms-0-name": "Sala A (parter)",
             "rooms-0-call_url": "https://meet.jit.si/sala-a",
             "rooms-1-capacity": "12",
@@ -62,6 +64,8 @@ def test_the_edit_form_changes_every_field_and_keeps_the_link(client, scenario):
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/s/{slug}/moderate")
     session = client.get(f"/api/v1/sessions/{slug}").get_json()
     assert session["title"] == "Nowy tytuł" and session["about"] == "O czym" and session["slug"] == slug
+    assert session["moderator"]["name"] == "Anna Żelazowska-Kosiorek"
+    assert [g["name"] for g in session["guests"]] == ["Grzegorz Zmarzły"]
     assert [r["name"] for r in session["rooms"]] == ["Sala A (parter)", "Sala B", "Sala C"]
     assert [r["id"] for r in session["rooms"]][:2] == [scenario["room_a"], scenario["room_b"]]
     assert session["rooms"][0]["call_url"] == "https://meet.jit.si/sala-a"
