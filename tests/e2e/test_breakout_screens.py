@@ -34,7 +34,7 @@ def _smallest_text(page) -> float:
           const node = walker.currentNode;
           if (!node.textContent.trim()) continue;
           const el = node.parentElement;
-          if (el.closest('.visually-hidden, [hidden], script, .wall-status')) continue;
+          if (el.closest('.visually-hidden, [hidden], script')) continue;
           const box = el.getBoundingClientRect();
           if (!box.width || !box.height) continue;
           least = Math.min(least, parseFloat(getComputedStyle(el).fontSize));
