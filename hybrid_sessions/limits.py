@@ -34,3 +34,4 @@ ROOM_CAPACITY_MIN = 1
 ROOM_CAPACITY_MAX = 10000
 CO_MODERATORS_TEXT = 2000  # the form's comma-separated emails
 MAX_CO_MODERATORS = 20
+URL = 2000  # a call or stream link (https only)

@@ -7,7 +7,7 @@ from flask import current_app
 
 from ..extensions import socketio
 from ..models import Panel
-from ..services import panels, phases, snapshots, transactions
+from ..services import panels, phases, snapshots, transactions, walls
 from ..services.notes import current_note_shape
 from ..services.shapes import anonymised
 from . import channels, suggestions
@@ -54,7 +54,16 @@ def rooms_changed(panel: Panel) -> list[dict]:
     update = snapshots.presence_update(panel)
     update["joined"] = _newcomers.pop(panel.id, [])
     socketio.emit("rooms:updated", update, to=channels.moderators(panel.id))
+    # The big screens: the same counts, in-room and remote, never a name.
+    socketio.emit("wall:rooms", {"rooms": walls.wall_rooms(update["rooms"])}, to=channels.wall(panel.id))
     return update["rooms"]
+
+
+def _watched(panel_id: int) -> bool:
+    """A console or a wall may be showing the session's counts."""
+    if suggestions.watched(panel_id):
+        return True
+    return bool(socketio.server.manager.rooms.get("/", {}).get(channels.wall(panel_id)))
 
 
 # Sessions whose rooms:updated is already scheduled in this process, and the people
@@ -72,7 +81,7 @@ def presence_changed(panel: Panel) -> None:
     if not delay:
         rooms_changed(panel)
         return
-    if not suggestions.watched(panel.id):
+    if not _watched(panel.id):
         _newcomers.pop(panel.id, None)
         return
     if panel.id in _presence_pending:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ..extensions import db
+from .join_code import unused_code
 from .moderator import Moderator
 from .types import UTCDateTime, utcnow
 
@@ -34,6 +35,9 @@ class Panel(db.Model):
     # The session's change counter: every recommendation change takes the next value,
     # so a client that reconnects can ask for "everything after N".
     change_seq: so.Mapped[int] = so.mapped_column(default=0)
+    # What people type at /k/<code> when scanning the QR code is not an option; fixed
+    # at creation, so a code printed on a slide keeps working.
+    join_code: so.Mapped[str] = so.mapped_column(sa.String(6), unique=True, default=unused_code)
 
     # Running the breakout phase (docs/api.md §6). The stored phase is what the
     # moderator last set; while it is rooms_open and rooms_close_at has passed, the

@@ -153,6 +153,8 @@ def panel_shape(
             room_shape(r, counts.get(r.id, 0), presence.get(r.id, placement.Presence())) for r in panel.rooms
         ],
         "published_version": published_version,
+        # The short code people type at /k/<code> (web/join_codes.py).
+        "join_code": panel.join_code,
         "phase": phase["phase"],
         "rooms_close_at": phase["rooms_close_at"],
         "server_time": phase["server_time"],

@@ -31,13 +31,15 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, curation, events, moderate, pages
+    from . import api, auth, curation, events, join_codes, moderate, pages, walls
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(moderate.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(curation.bp)
+    app.register_blueprint(join_codes.bp)
+    app.register_blueprint(walls.bp)
     # The API authenticates with bearer tokens, which a foreign site cannot send (the
     # curation calls also take the console's cookie, and check CSRF themselves then).
     csrf.exempt(api.bp)

@@ -296,8 +296,11 @@ def service_worker():
 def qr(slug: str):
     """A QR code of the join link, to put on the projector."""
     panel = _panel_or_404(slug)
+    return qr_response(shareable_url("pages.join", slug=panel.slug))
+
+
+def qr_response(url: str) -> Response:
+    """An SVG QR code of `url` (made here: no outside service, works offline)."""
     buffer = io.BytesIO()
-    segno.make(shareable_url("pages.join", slug=panel.slug), error="m").save(
-        buffer, kind="svg", scale=8, border=2, dark="#1d2430"
-    )
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, dark="#1d2430")
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
