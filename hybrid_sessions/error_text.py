@@ -100,6 +100,22 @@ KNOWN = {
     "too many failed sign-ins for this account; try again later": N_(
         "Too many failed sign-ins for this account. Please try again later."
     ),
+    # The breakout phase, walls, short codes, editing a session
+    "the rooms are not open yet": N_("The rooms are not open yet."),
+    "the rooms are closed; posting and +1 have ended": N_("The rooms are closed: posting and +1 have ended."),
+    "in this session the moderator moves people between rooms": N_(
+        "In this session the moderator moves people between rooms."
+    ),
+    "every room is full": N_("Every room is full."),
+    "no session has this code": N_("No session has this code."),
+    "a new room needs a name": N_("A new room needs a name."),
+    "rooms_close_at must be in the future": N_("The closing time must be in the future."),
+    "rooms can be opened for at most 24 hours at a time": N_(
+        "Rooms can be open for at most 24 hours at a time."
+    ),
+    "unknown or expired wall ticket": N_("This wall's link is no longer valid."),
+    "not a wall ticket": N_("This wall's link is no longer valid."),
+    "the link of a session never changes: slug cannot be edited": N_("A session's link never changes."),
     # Events, registration and the report
     "no such event": N_("There is no such event."),
     "only the event's organiser may do this": N_("Only the event's organiser can do this."),
@@ -172,6 +188,30 @@ PATTERNS = [
         N_("This link is already taken; choose another one."),
     ),
     (re.compile(r"no moderator account for (?P<emails>.+)"), N_("No moderator account for %(emails)s.")),
+    (
+        re.compile(r"(?P<room>.+) already has (?P<num>\d+) people; its capacity cannot be (?P<capacity>\d+)"),
+        N_("%(room)s already has %(num)s people: it cannot have fewer places than that."),
+    ),
+    (
+        re.compile(r"(?P<field>\w+) must be an https:// link \(Jitsi, BigBlueButton, Zoom, Teams\.\.\.\)"),
+        N_("Use an https:// link (Jitsi, BigBlueButton, Zoom, Teams…)."),
+    ),
+    (re.compile(r"(?P<field>\w+) is not a valid link"), N_("This is not a valid link.")),
+    (re.compile(r"(?P<field>\w+) must be a link without spaces"), N_("This is not a valid link.")),
+    (
+        re.compile(r"(?P<field>\w+) must not carry a user name or password"),
+        N_("A link must not carry a user name or password."),
+    ),
+    (
+        re.compile(r"(?P<field>\w+) is longer than (?P<max>\d+) characters"),
+        N_("Too long: at most %(max)s characters."),
+    ),
+    (re.compile(r"no room (?P<id>\d+) in this session"), N_("There is no such room in this session.")),
+    (re.compile(r"room (?P<id>\d+) is given twice"), N_("The same room is given twice.")),
+    (
+        re.compile(r"capacity must be between (?P<min>\d+) and (?P<max>\d+)"),
+        N_("The number of places must be between %(min)s and %(max)s."),
+    ),
     (re.compile(r"an item has at most (?P<max>\d+) sources"), N_("An item has at most %(max)s sources.")),
     (re.compile(r"(?P<field>\w+) holds at most (?P<max>\d+) ids"), N_("Choose at most %(max)s.")),
     (re.compile(r"(?P<field>\w+) lists an id twice"), N_("A recommendation is chosen twice.")),

@@ -6,7 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
-from .. import cookie
+from .. import cookie, limits
 from ..error_text import code_dict
 from ..extensions import csrf
 
@@ -32,7 +32,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, curation, events, exports, moderate, pages
+    from . import api, auth, curation, events, exports, join_codes, moderate, pages, walls
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(exports.bp)
@@ -40,6 +40,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(moderate.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(curation.bp)
+    app.register_blueprint(join_codes.bp)
+    app.register_blueprint(walls.bp)
     # The API authenticates with bearer tokens, which a foreign site cannot send (the
     # curation calls also take the console's cookie, and check CSRF themselves then).
     csrf.exempt(api.bp)
@@ -83,6 +85,7 @@ def register(app: Flask) -> None:
     def page_globals():
         return {
             "current_locale": str(get_locale()),
+            "limits": limits,
             "languages": {"pl": "Polski", "en": "English"},
             "signed_in": cookie.signed_in_moderator(),
         }

@@ -3,6 +3,7 @@ import { $, S, data, HS } from "./page.js";
 import * as outbox from "./outbox.js";
 import { render } from "./list.js";
 import { send } from "./sending.js";
+import * as phase from "./phase.js";
 
 const form = $("composer");
 const textarea = $("rec-text");
@@ -12,7 +13,16 @@ function updateCounter() {
   const n = HS.length(textarea.value);
   counter.textContent = `${n} / ${data.max_text}`;
   counter.classList.toggle("over", n > data.max_text);
-  $("post-button").disabled = n === 0 || n > data.max_text;
+  $("post-button").disabled = n === 0 || n > data.max_text || !phase.isOpen();
+}
+
+/* Closed or not open yet: say so kindly; the text typed stays in the box. */
+function showPhase(state) {
+  const note = $("closed-note");
+  const text = state === "lobby" ? S.lobby_note : state === "closed" ? S.closed_note : "";
+  note.textContent = text;
+  note.hidden = !text;
+  updateCounter();
 }
 
 export function setUpComposer() {
@@ -20,12 +30,15 @@ export function setUpComposer() {
     event.preventDefault();
     const text = textarea.value.trim();
     const n = HS.length(text);
-    if (n === 0) return;
+    if (n === 0 || !phase.isOpen()) return;
     if (n > data.max_text) {
       HS.toast(S.too_long, true);
       return;
     }
-    const post = { client_id: HS.uuid4(), room_id: data.room_id, text, created: Date.now() };
+    // queued_at: when it was typed, on the server's clock, so a post still in the outbox
+    // when the rooms close is taken within the grace (docs/api.md §6).
+    const queuedAt = new Date(phase.serverNow()).toISOString();
+    const post = { client_id: HS.uuid4(), room_id: data.room_id, text, created: Date.now(), queued_at: queuedAt };
     outbox.add(post);
     textarea.value = "";
     updateCounter();
@@ -38,4 +51,5 @@ export function setUpComposer() {
   });
   textarea.addEventListener("input", updateCounter);
   updateCounter();
+  phase.onChange(showPhase);
 }

@@ -3,6 +3,7 @@
 import { $, S, data, el, HS, me } from "./page.js";
 import { state } from "./state.js";
 import * as outbox from "./outbox.js";
+import * as phase from "./phase.js";
 
 const list = $("recs");
 const empty = $("empty");
@@ -34,7 +35,7 @@ function fillRec(node, rec) {
           className: "vote",
           "aria-pressed": pressed ? "true" : "false",
           title: mine ? S.own_post : pressed ? S.unvote_title : S.vote_title,
-          disabled: mine,
+          disabled: mine || !phase.isOpen(),
           onclick: () => actions.toggleVote(rec.id),
         },
         el("span", {}, S.vote),
@@ -42,7 +43,8 @@ function fillRec(node, rec) {
       )
     );
   }
-  const name = rec.author.display_name || "—";
+  // In an anonymous session others' names arrive as null; one's own is known here.
+  const name = rec.erased ? "—" : mine ? data.participant.display_name : rec.author.display_name || S.someone;
   const meta = el(
     "div",
     { className: "meta" },

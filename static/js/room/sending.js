@@ -4,13 +4,16 @@ import { S, data, errorText, HS } from "./page.js";
 import { state } from "./state.js";
 import * as outbox from "./outbox.js";
 import { render, upsert } from "./list.js";
+import * as phase from "./phase.js";
 
 export async function send(post) {
   const { socket, joined, inFlight } = state;
   if (!socket || !socket.connected || !joined || inFlight.has(post.client_id) || post.error) return;
   inFlight.add(post.client_id);
   render();
-  const ack = await HS.call(socket, "rec:post", { room_id: post.room_id, client_id: post.client_id, text: post.text });
+  const payload = { room_id: post.room_id, client_id: post.client_id, text: post.text };
+  if (post.queued_at) payload.queued_at = post.queued_at;
+  const ack = await HS.call(socket, "rec:post", payload);
   inFlight.delete(post.client_id);
   if (ack.ok) {
     outbox.drop(post.client_id);
@@ -23,7 +26,9 @@ export async function send(post) {
     setTimeout(flush, code === "rate_limited" ? 5000 : 2000);
     if (code === "rate_limited") HS.toast(S.rate_limited, true);
   } else {
-    post.error = errorText(ack.error);
+    // Refused for good (closed, forbidden...): it stays in the outbox and on screen,
+    // with the reason, to be copied, sent again or discarded by the person.
+    post.error = code === "closed" ? S.closed_post : errorText(ack.error);
     outbox.save();
   }
   render();
@@ -52,7 +57,8 @@ export function discard(clientId) {
 
 export async function toggleVote(id) {
   const event = state.voted.has(id) ? "rec:unvote" : "rec:vote";
-  const ack = await HS.call(state.socket, event, { recommendation_id: id });
+  const queuedAt = new Date(phase.serverNow()).toISOString();
+  const ack = await HS.call(state.socket, event, { recommendation_id: id, queued_at: queuedAt });
   if (!ack.ok) return HS.toast(errorText(ack.error), true);
   if (event === "rec:vote") state.voted.add(id);
   else state.voted.delete(id);
