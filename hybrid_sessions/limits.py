@@ -35,3 +35,8 @@ ROOM_CAPACITY_MAX = 10000
 CO_MODERATORS_TEXT = 2000  # the form's comma-separated emails
 MAX_CO_MODERATORS = 20
 URL = 2000  # a call or stream link (https only)
+
+# Running the breakout phase.
+BROADCAST_TEXT = 280  # a moderator's broadcast, one paragraph, counted after trimming
+ROOMS_OPEN_HOURS = 24  # a timer further ahead is a typo
+CLOSE_GRACE_SECONDS = 120  # posts and +1s queued before the close, arriving after it

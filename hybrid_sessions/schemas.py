@@ -282,8 +282,8 @@ class SessionPhase(Schema):
     phase: Phase
     rooms_close_at: AwareDatetime | None = None
     # Additions: minutes from now, or minutes added to the running timer.
-    minutes: Annotated[float, Field(gt=0, le=24 * 60)] | None = None
-    extend_minutes: Annotated[float, Field(gt=0, le=24 * 60)] | None = None
+    minutes: Annotated[float, Field(gt=0, le=limits.ROOMS_OPEN_HOURS * 60)] | None = None
+    extend_minutes: Annotated[float, Field(gt=0, le=limits.ROOMS_OPEN_HOURS * 60)] | None = None
 
 
 class SessionBroadcast(Schema):

@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from .. import limits
 from ..extensions import db
 from .join_code import unused_code
 from .moderator import Moderator
@@ -114,7 +115,7 @@ class Broadcast(db.Model):
 
     __tablename__ = "broadcasts"
     __table_args__ = (sa.Index("ix_broadcasts_panel_id_id", "panel_id", "id"),)
-    MAX_TEXT = 280
+    MAX_TEXT = limits.BROADCAST_TEXT
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     panel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"))

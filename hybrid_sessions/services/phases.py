@@ -21,15 +21,16 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from .. import limits
 from ..extensions import db
 from ..models import Moderator, Panel
 from ..models.types import utcnow
 from . import audit
 from .errors import Closed, Invalid
 
-GRACE_SECONDS = 120
+GRACE_SECONDS = limits.CLOSE_GRACE_SECONDS
 # A timer longer than this is a typo (minutes typed as seconds, a wrong day).
-MAX_OPEN = timedelta(hours=24)
+MAX_OPEN = timedelta(hours=limits.ROOMS_OPEN_HOURS)
 
 
 def effective_phase(panel: Panel, now: datetime | None = None) -> str:

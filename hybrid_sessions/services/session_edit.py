@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
+from .. import limits
 from ..extensions import db
 from ..models import BreakoutRoom, Moderator, Panel, PanelPerson, Participant
 from . import audit, panels, phases
@@ -38,9 +39,9 @@ class PanelChanges:
 
 
 _TEXT_FIELDS = {
-    "title": dict(max_len=300, multiline=False),
-    "about": dict(max_len=20000, min_len=0),
-    "join_info": dict(max_len=5000, min_len=0),
+    "title": dict(max_len=limits.SESSION_TITLE, multiline=False),
+    "about": dict(max_len=limits.SESSION_ABOUT, min_len=0),
+    "join_info": dict(max_len=limits.SESSION_JOIN_INFO, min_len=0),
 }
 
 
