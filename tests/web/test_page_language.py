@@ -163,6 +163,7 @@ def world(app, make, scenario):
         notes.publish_note(panel, moderator)
     small_slug, (small_room,) = make.panel(scenario["moderator"], slug="mala-sala", rooms=(("Mała", 1),))
     make.participant(small_slug, small_room, "Ola")
+    lobby_slug, _ = make.panel(scenario["moderator"], slug="poczekalnia", assignment="moderator")
     with app.app_context():
         visit = programme.get_event("osl-2030").parallel_slots[1]
         visit_id, small = visit.id, visit.tracks[0].id
@@ -170,6 +171,7 @@ def world(app, make, scenario):
         **scenario,
         "small_slug": small_slug,
         "small_room": small_room,
+        "lobby_slug": lobby_slug,
         "visit": visit_id,
         "small": small,
     }
@@ -348,6 +350,12 @@ def _visit_every_page(app, polish, world):
         ),
     )
     page("room", _participant_client(app, polish, world).get(f"/s/{slug}/rooms/{world['room_a']}"))
+    waiting = app.test_client()
+    waiting.environ_base["HTTP_ACCEPT_LANGUAGE"] = polish.environ_base["HTTP_ACCEPT_LANGUAGE"]
+    lobby = world["lobby_slug"]
+    page("join where the moderator places people", waiting.get(f"/s/{lobby}/join"))
+    waiting.post(f"/s/{lobby}/join", data={"display_name": "Zoja", "attendance": "in_room"})
+    page("the lobby, waiting for a room", waiting.get(f"/s/{lobby}/wait"))
     return seen
 
 
