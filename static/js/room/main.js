@@ -7,7 +7,8 @@ import { $, S, data, errorText, HS, me } from "./page.js";
 import { state } from "./state.js";
 import * as outbox from "./outbox.js";
 import { actions, render, upsert } from "./list.js";
-import { discard, flush, retry, toggleVote, withdraw } from "./sending.js";
+import { discard, flush, flushWishes, retry, toggleVote, withdraw } from "./sending.js";
+import { announce } from "./announce.js";
 import { setUpComposer } from "./composer.js";
 
 Object.assign(actions, { toggleVote, withdraw, retry, discard });
@@ -53,6 +54,7 @@ async function sync(sock) {
   render();
   showPublished(ack.published);
   flush();
+  flushWishes();
 }
 
 setUpComposer();
@@ -84,10 +86,29 @@ if ("serviceWorker" in navigator && window.isSecureContext) {
     })
     .catch(() => {});
 }
-state.socket.on("rec:new", upsert);
+state.socket.on("rec:new", (rec) => {
+  const fresh = !state.recs.has(rec.id);
+  upsert(rec);
+  if (fresh && rec.author.id !== me && rec.room_id === data.room_id) {
+    announce(S.new_rec.replace("{name}", rec.author.display_name || "—"));
+  }
+});
 state.socket.on("rec:updated", upsert);
 state.socket.on("note:published", (info) => {
   showPublished(info);
   HS.toast(S.published);
 });
+// The connection's state is read out through the one live region when it drops and when
+// it comes back (the pill itself is not a live region; the first connection is silent).
+let phase = "first";
+new MutationObserver(() => {
+  const now = $("status").dataset.state;
+  if (now === "connected") {
+    if (phase === "down") announce($("status").textContent);
+    phase = "up";
+  } else if (phase === "up" && (now === "offline" || now === "reconnecting")) {
+    announce($("status").textContent);
+    phase = "down";
+  }
+}).observe($("status"), { attributes: true, attributeFilter: ["data-state"] });
 render();
