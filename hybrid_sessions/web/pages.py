@@ -33,7 +33,7 @@ from ..services.errors import DomainError, NotFound, RoomFull
 from ..services.markdown_export import note_markdown
 from ..services.shapes import published_shape
 from . import page_cache
-from .formatting import moment, session_when
+from .formatting import content_lang_attribute, moment, session_when
 
 bp = Blueprint("pages", __name__)
 
@@ -41,6 +41,11 @@ bp = Blueprint("pages", __name__)
 @bp.app_template_filter("when")
 def _when(panel) -> str:
     return session_when(panel)
+
+
+@bp.app_template_filter("content_lang")
+def _content_lang(owner) -> str:
+    return content_lang_attribute(owner)
 
 
 @bp.app_template_filter("moment")
@@ -138,15 +143,32 @@ def join(slug: str):
             rooms_changed(panel)
             return redirect(url_for("pages.room", slug=slug, room_id=participant.room_id))
     elif request.method == "POST":
-        error, status = _("Please fill in your name and choose a room."), 400
+        error, status = _("Please correct the marked fields."), 400
     return render_template(
         "panels/join.html",
         panel=panel,
         form=form,
         error=error,
+        problems=_join_problems(form) if request.method == "POST" else {},
         participant=participant,
         counts=panels.room_counts(panel.id),
     ), status
+
+
+def _join_problems(form: JoinForm) -> dict[str, str]:
+    """What is missing, said next to the field it is about (not one generic line)."""
+    problems = {}
+    if form.display_name.errors:
+        problems["display_name"] = (
+            _("Your name can be at most 60 characters.")
+            if form.display_name.data and len(form.display_name.data) > 60
+            else _("Enter your name.")
+        )
+    if form.attendance.errors:
+        problems["attendance"] = _("Choose whether you are in the room or remote.")
+    if form.room_id.errors:
+        problems["room_id"] = _("Choose a room.")
+    return problems
 
 
 @bp.get("/s/<slug>/rooms/<int:room_id>")
