@@ -57,11 +57,15 @@ export function setUpComposer() {
     updateCounter();
     render();
     if (!(state.socket && state.socket.connected)) announce(S.post_queued);
-    send(post);
     textarea.focus();
-    // One's own post in sight right away, also above a phone's on-screen keyboard.
-    const node = document.getElementById(`pending-${post.client_id}`);
-    if (node) showAboveKeyboard(node);
+    // One's own post in sight right away, also above a phone's on-screen keyboard, and
+    // again when the sent post (a line taller) takes the waiting one's place.
+    const waiting = document.getElementById(`pending-${post.client_id}`);
+    if (waiting) showAboveKeyboard(waiting);
+    send(post).then(() => {
+      const sent = document.querySelector(`#recs [data-client-id="${post.client_id}"]`);
+      if (sent && waiting && !waiting.isConnected) showAboveKeyboard(sent);
+    });
   });
   textarea.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
