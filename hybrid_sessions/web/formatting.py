@@ -44,7 +44,7 @@ _POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 
 
 def content_language(*texts: str | None) -> str | None:
-    """"pl" when the texts are Polish, None when unknown (then the page's language holds)."""
+    """ "pl" when the texts are Polish, None when unknown (then the page's language holds)."""
     return "pl" if any(_POLISH_LETTERS.intersection(t) for t in texts if t) else None
 
 

@@ -28,7 +28,9 @@ def focus_not_lost(page):
 def test_a_participant_joins_posts_votes_and_withdraws_by_keyboard(server, contexts):
     base = server["base"]
     session = create_session(
-        base, {"title": "Klawiatura", "rooms": [{"name": "Sala A"}, {"name": "Sala B"}]}, moderator_token(base)
+        base,
+        {"title": "Klawiatura", "rooms": [{"name": "Sala A"}, {"name": "Sala B"}]},
+        moderator_token(base),
     )
     slug, room = session["slug"], session["rooms"][0]["id"]
     jan = Person(base, slug, room, "Jan")
@@ -112,7 +114,9 @@ def test_a_participant_joins_posts_votes_and_withdraws_by_keyboard(server, conte
 def test_a_moderator_selects_merges_and_publishes_by_keyboard(server, contexts):
     base = server["base"]
     token = moderator_token(base)
-    session = create_session(base, {"title": "Klawiatura w konsoli", "rooms": [{"name": "Sala 1"}, {"name": "Sala 2"}]}, token)
+    session = create_session(
+        base, {"title": "Klawiatura w konsoli", "rooms": [{"name": "Sala 1"}, {"name": "Sala 2"}]}, token
+    )
     slug = session["slug"]
     room1, room2 = (r["id"] for r in session["rooms"])
     ola, jan = Person(base, slug, room1, "Ola"), Person(base, slug, room2, "Jan")

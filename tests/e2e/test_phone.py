@@ -21,7 +21,9 @@ PHONE = {
 
 def _recs(base, slug, token):
     response = requests.get(
-        f"{base}/api/v1/sessions/{slug}/recommendations", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        f"{base}/api/v1/sessions/{slug}/recommendations",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
     )
     return {r["text"]: r for r in response.json()["recommendations"]}
 
@@ -41,7 +43,9 @@ def test_join_in_one_screen_and_own_post_in_sight(server, contexts, shots):
         moderator_token(base),
     )
     slug, room = session["slug"], session["rooms"][0]["id"]
-    later = create_session(base, {"title": "Następna sesja", "rooms": [{"name": "Sala"}]}, moderator_token(base))
+    later = create_session(
+        base, {"title": "Następna sesja", "rooms": [{"name": "Sala"}]}, moderator_token(base)
+    )
     others = [Person(base, slug, room, "Jan"), Person(base, slug, room, "Ula")]
     try:
         for n in range(6):
@@ -146,7 +150,9 @@ def test_votes_and_withdrawals_made_offline_are_sent_once(server, contexts):
         assert recs["Głos poparty i cofnięty"]["votes"] == 0
         assert recs["Mój wpis do wycofania"]["status"] == "withdrawn"
         # Reconnecting again sends nothing more: the queue is empty, the count stays.
-        assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('hs-actions:')).map(k => localStorage.getItem(k))") == ["{}"]
+        assert page.evaluate(
+            "Object.keys(localStorage).filter(k => k.startsWith('hs-actions:')).map(k => localStorage.getItem(k))"
+        ) == ["{}"]
         page.reload()
         expect(page.locator("#status")).to_have_attribute("data-state", "connected")
         expect(supported).to_have_attribute("aria-pressed", "true")
@@ -157,7 +163,9 @@ def test_votes_and_withdrawals_made_offline_are_sent_once(server, contexts):
 
 def test_a_focused_pressed_vote_in_forced_colours(server, contexts, shots):
     base = server["base"]
-    session = create_session(base, {"title": "Wysoki kontrast", "rooms": [{"name": "Sala"}]}, moderator_token(base))
+    session = create_session(
+        base, {"title": "Wysoki kontrast", "rooms": [{"name": "Sala"}]}, moderator_token(base)
+    )
     slug, room = session["slug"], session["rooms"][0]["id"]
     jan = Person(base, slug, room, "Jan")
     try:
@@ -189,7 +197,9 @@ def test_a_focused_pressed_vote_in_forced_colours(server, contexts, shots):
 
         assert look(pressed) != look(unpressed)
         assert look(pressed)[2] == '"✓"'
-        page.locator(".rec", has_text="Wpis z poparciem").screenshot(path=str(shots / "forced-colours-focused-vote.png"))
+        page.locator(".rec", has_text="Wpis z poparciem").screenshot(
+            path=str(shots / "forced-colours-focused-vote.png")
+        )
         page.screenshot(path=str(shots / "forced-colours-room-360.png"))
     finally:
         jan.close()

@@ -83,7 +83,10 @@ function fillRec(node, rec) {
       p.vote = el(
         "button",
         { type: "button", className: "vote", onclick: () => actions.toggleVote(rec.id) },
+        // A real space between "+1" and the count: the name ("+1, 3 people support
+        // this") then contains the visible text ("+1 3"), as WCAG 2.5.3 asks.
         el("span", { "aria-hidden": "true" }, S.vote),
+        " ",
         el("span", { className: "count", "aria-hidden": "true" })
       );
       p.buttons.append(p.vote);
