@@ -32,7 +32,9 @@ import requests
 from playwright.sync_api import expect
 
 from benchmarks.curation_tools import BENCH_ENV, Crowd
-from tests.servers import ServerProcess, create_session
+from harness.api import create_session
+from harness.live import LiveClient
+from harness.servers import ServerProcess
 
 AXE = Path(__file__).with_name("vendor") / "axe-core" / "axe.min.js"
 # WCAG 2.2 A and AA (axe tags its rules by the version that added them) and best practice.
@@ -249,29 +251,16 @@ def world(a11y_server):
 
 
 def _merge_and_publish(base, token, slug, rec_ids, publish=True):
-    import socketio
-
-    client = socketio.Client(reconnection=False)
-    client.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+    moderator = LiveClient(base, token, wait_timeout=10)
     try:
-        ack = client.call("session:watch", {"slug": slug}, timeout=30)
-        assert ack["ok"], ack
-        ack = client.call(
-            "note:merge",
-            {
-                "slug": slug,
-                "recommendation_ids": rec_ids,
-                "text": "Napisy i mikrofony dla wszystkich",
-                "section": "Sala",
-            },
-            timeout=30,
-        )
-        assert ack["ok"], ack
+        moderator.ok("session:watch", {"slug": slug}, timeout=30)
+        text = "Napisy i mikrofony dla wszystkich"
+        payload = {"slug": slug, "recommendation_ids": rec_ids, "text": text, "section": "Sala"}
+        moderator.ok("note:merge", payload, timeout=30)
         if publish:
-            ack = client.call("note:publish", {"slug": slug}, timeout=30)
-            assert ack["ok"], ack
+            moderator.ok("note:publish", {"slug": slug}, timeout=30)
     finally:
-        client.disconnect()
+        moderator.close()
 
 
 @pytest.fixture(scope="module")

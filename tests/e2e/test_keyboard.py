@@ -9,7 +9,7 @@ import requests
 from playwright.sync_api import expect
 
 from benchmarks.curation_tools import Person
-from tests.servers import create_session, moderator_token
+from harness.api import create_session, moderator_token
 
 
 def tab_to(page, locator, limit=60, key="Tab"):

@@ -9,7 +9,7 @@ import requests
 from playwright.sync_api import expect
 
 from benchmarks.curation_tools import Person
-from tests.servers import create_session, moderator_token
+from harness.api import create_session, moderator_token
 
 PHONE = {
     "viewport": {"width": 360, "height": 640},
