@@ -21,6 +21,21 @@ def tab_to(page, locator, limit=60, key="Tab"):
     raise AssertionError(f"{locator} not reached by {key} in {limit} presses")
 
 
+# The focus ring's contrast with white (WCAG 2.4.13 / 1.4.11 ask >= 3:1) and its width.
+FOCUS_RING = """node => {
+  const s = getComputedStyle(node);
+  const rgb = s.outlineColor.match(/\\d+/g).slice(0, 3).map(Number);
+  const lum = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const l = 0.2126 * lum(rgb[0]) + 0.7152 * lum(rgb[1]) + 0.0722 * lum(rgb[2]);
+  return { contrast: 1.05 / (l + 0.05), width: parseFloat(s.outlineWidth), style: s.outlineStyle };
+}"""
+
+
+def assert_visible_focus(locator):
+    ring = locator.evaluate(FOCUS_RING)
+    assert ring["style"] != "none" and ring["width"] >= 2 and ring["contrast"] >= 3, ring
+
+
 def focus_not_lost(page):
     assert page.evaluate("document.activeElement && document.activeElement !== document.body")
 
@@ -49,9 +64,11 @@ def test_a_participant_joins_posts_votes_and_withdraws_by_keyboard(server, conte
 
         # Join: name, "where are you" (arrow keys in the radio group), room, Enter.
         tab_to(page, page.locator("#display_name"))
+        assert_visible_focus(page.locator("#display_name"))  # text fields: was a 1.15:1 ring
         page.keyboard.type("Ola")
         page.keyboard.press("Tab")
         expect(page.locator("input[name=attendance]").first).to_be_focused()
+        assert_visible_focus(page.locator("input[name=attendance]").first)  # radios too
         page.keyboard.press("Space")
         page.keyboard.press("Tab")
         expect(page.locator("input[name=room_id]").first).to_be_focused()
@@ -87,6 +104,7 @@ def test_a_participant_joins_posts_votes_and_withdraws_by_keyboard(server, conte
         expect(vote).to_have_attribute("aria-label", "+1, 1 person supports this")
         expect(announce).to_have_text("+1 counted.")
         expect(vote).to_be_focused()
+        assert_visible_focus(vote)
         # Others vote and post meanwhile: the button is updated where it is, still focused.
         ewa.vote(jans["id"])
         expect(vote).to_have_attribute("aria-label", "+1, 2 people support this")
