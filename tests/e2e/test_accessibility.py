@@ -162,8 +162,10 @@ WIDTHS = [(1280, 900), (360, 640)]
 
 @pytest.fixture(scope="module")
 def a11y_server(tmp_path_factory):
-    process = ServerProcess(tmp_path_factory.mktemp("a11y"), env={**BENCH_ENV, "LOAD_DEMO": "1"})
-    process.prepare().start()
+    process = ServerProcess(tmp_path_factory.mktemp("a11y"), env=BENCH_ENV)
+    process.prepare()
+    process.flask("load-demo")  # before start: a busy machine may take long over it
+    process.start()
     try:
         yield process
     finally:

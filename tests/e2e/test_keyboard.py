@@ -124,6 +124,18 @@ def test_a_participant_joins_posts_votes_and_withdraws_by_keyboard(server, conte
         expect(mine).to_have_class(re.compile("withdrawn"))
         expect(announce).to_have_text("Your post was withdrawn.")
         expect(mine).to_be_focused()
+
+        # The counter speaks only near the limit, once per step, not on every key.
+        tab_to(page, page.locator("#rec-text"), key="Shift+Tab")
+        page.fill("#rec-text", "a" * 440)
+        page.keyboard.type("bbbbbbbbb")  # 449: 51 left, still quiet
+        expect(announce).to_have_text("Your post was withdrawn.")
+        page.keyboard.type("c")  # 450: 50 left
+        expect(announce).to_have_text("50 characters left.")
+        page.keyboard.type("d")  # 49 left: same step, nothing new
+        page.wait_for_function("document.getElementById('counter').textContent.startsWith('451')")
+        expect(announce).to_have_text("50 characters left.")
+        expect(page.locator("#counter")).not_to_have_attribute("aria-live", re.compile(".*"))
     finally:
         jan.close()
         ewa.close()
