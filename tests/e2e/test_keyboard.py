@@ -193,6 +193,21 @@ def test_a_moderator_selects_merges_and_publishes_by_keyboard(server, contexts):
         expect(page.locator("#announce")).to_have_text("Merged 2 posts into a new item.")
         focus_not_lost(page)
 
+        # Edit the item: Enter on Edit, the text box (labelled) takes focus; Ctrl+Enter saves
+        # and focus is back on that item's Edit button, not <body>.
+        item = page.locator(f".note-editor li[data-item-id='{item.get_attribute('data-item-id')}']")
+        edit = item.get_by_role("button", name="Edit")
+        tab_to(page, edit)
+        page.keyboard.press("Enter")
+        box = item.get_by_role("textbox", name="Edit")
+        expect(box).to_be_focused()
+        expect(item.get_by_role("combobox")).to_have_accessible_name(re.compile("Section"))
+        page.keyboard.press("End")
+        page.keyboard.type(" (także windy)")
+        page.keyboard.press("Control+Enter")
+        expect(item).to_contain_text("rampy i podjazdy (także windy)")
+        expect(edit).to_be_focused()
+
         # A new post elsewhere is announced by room; focus stays where it was.
         before = page.evaluate("document.activeElement.id || document.activeElement.className")
         ola.post("Tłumacz migowy")
