@@ -26,7 +26,7 @@ from pathlib import Path
 import requests
 import socketio
 
-from benchmarks import loadgen
+from benchmarks import loadgen, moderator_pushes
 from harness.api import moderator_token
 from harness.live import LiveClient
 from harness.servers import RedisServer, ServerProcess
@@ -324,6 +324,14 @@ def _wrk(url: str, seconds: int, extra: list[str] = ()) -> dict:
     }
 
 
+def p13_moderator_pushes(target: Target, scale: dict) -> dict:
+    """P13: session:broadcast and session:phase delivered to every connected participant."""
+    slug, room_ids = target.session(scale["p13_rooms"])
+    return asyncio.run(
+        moderator_pushes.run(target.base, target.token, slug, room_ids, scale["p13_n"], scale["p13_pushes"])
+    )
+
+
 # --- running and reporting --------------------------------------------------------------
 
 SCALES = {
@@ -344,6 +352,9 @@ SCALES = {
         p3_snapshot=500,
         p3_items=50,
         p3_posts=40,
+        p13_n=100,
+        p13_rooms=10,
+        p13_pushes=5,
     ),
     "full": dict(
         n=1000,
@@ -362,6 +373,9 @@ SCALES = {
         p3_snapshot=5000,
         p3_items=500,
         p3_posts=100,
+        p13_n=1000,
+        p13_rooms=100,
+        p13_pushes=20,
     ),
 }
 SCENARIOS = {
@@ -371,8 +385,9 @@ SCENARIOS = {
     "P4": p4_pages,
     "P5": p5_memory,
     "P6": p6_cost_per_delivery,
+    "P13": p13_moderator_pushes,
 }
-BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6"}
+BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6", "P13"}
 
 
 def run_all(args) -> dict:
@@ -436,7 +451,7 @@ def main() -> int:
         help="also run every configuration with a Redis message queue (P7)",
     )
     args = parser.parse_args()
-    args.scenarios = args.scenarios or (sorted(SCENARIOS) if args.full else ["P1", "P5", "P6"])
+    args.scenarios = args.scenarios or (sorted(SCENARIOS) if args.full else ["P1", "P5", "P6", "P13"])
     if _can_pin():
         os.sched_setaffinity(0, {LOAD_CORE})
     report = run_all(args)

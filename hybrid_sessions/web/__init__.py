@@ -6,7 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
-from .. import cookie
+from .. import cookie, limits
 from ..extensions import csrf
 
 # No inline script anywhere: page data travels in <script type="application/json">
@@ -31,13 +31,15 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, curation, events, moderate, pages
+    from . import api, auth, curation, events, join_codes, moderate, pages, walls
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(moderate.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(curation.bp)
+    app.register_blueprint(join_codes.bp)
+    app.register_blueprint(walls.bp)
     # The API authenticates with bearer tokens, which a foreign site cannot send (the
     # curation calls also take the console's cookie, and check CSRF themselves then).
     csrf.exempt(api.bp)
@@ -81,6 +83,7 @@ def register(app: Flask) -> None:
     def page_globals():
         return {
             "current_locale": str(get_locale()),
+            "limits": limits,
             "languages": {"pl": "Polski", "en": "English"},
             "signed_in": cookie.signed_in_moderator(),
         }

@@ -23,12 +23,13 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from .. import cookie
+from .. import cookie, limits
 from ..extensions import limiter
 from ..links import shareable_url
-from ..live.broadcast import rooms_changed
+from ..live.broadcast import participant_joined, presence_changed
+from ..models import Panel
 from ..models.types import utcnow
-from ..services import notes, panels, participants
+from ..services import notes, panels, participants, snapshots
 from ..services.errors import DomainError, NotFound, RoomFull
 from ..services.markdown_export import note_markdown
 from ..services.shapes import published_shape
@@ -89,7 +90,7 @@ def panel(slug: str):
 
 
 class JoinForm(FlaskForm):
-    display_name = StringField("display_name", validators=[DataRequired(), Length(max=60)])
+    display_name = StringField("display_name", validators=[DataRequired(), Length(max=limits.DISPLAY_NAME)])
     attendance = RadioField(
         "attendance",
         choices=[SelectChoice("in_room"), SelectChoice("remote")],
@@ -104,9 +105,16 @@ def join(slug: str):
     """Join as a participant: a name, in the room or remote, and a breakout room."""
     panel = _panel_or_404(slug)
     participant = cookie.joined_participant(panel)
+    chooses_room = panel.assignment == Panel.SELF
+    if participant is not None and not chooses_room:
+        # The server or the moderator places people here: nothing to choose.
+        return redirect(_place_of(panel, participant))
     form = JoinForm()
-    form.room_id.choices = [SelectChoice(r.id, r.name) for r in panel.rooms]
-    if request.method == "GET":
+    if chooses_room:
+        form.room_id.choices = [SelectChoice(r.id, r.name) for r in panel.rooms]
+    else:
+        del form.room_id
+    if request.method == "GET" and chooses_room:
         wanted = request.args.get("room", type=int)
         if wanted in {r.id for r in panel.rooms}:
             form.room_id.data = wanted
@@ -118,18 +126,29 @@ def join(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
+            newcomer = participant is None
             participant, token = participants.join_or_move(
-                panel, participant, form.display_name.data, form.attendance.data, form.room_id.data
+                panel,
+                participant,
+                form.display_name.data,
+                form.attendance.data,
+                form.room_id.data if chooses_room else None,
             )
             if token is not None:
                 cookie.remember_participant(panel, token)
         except RoomFull:
-            error, status = _("This room is full. Please choose another one."), 409
+            if chooses_room:
+                error, status = _("This room is full. Please choose another one."), 409
+            else:
+                error, status = _("Every room is full. Please ask the moderator."), 409
         except DomainError as exc:
             error, status = exc.message, exc.status
         else:
-            rooms_changed(panel)
-            return redirect(url_for("pages.room", slug=slug, room_id=participant.room_id))
+            if newcomer:
+                participant_joined(panel, participant)
+            else:
+                presence_changed(panel)
+            return redirect(_place_of(panel, participant))
     elif request.method == "POST":
         error, status = _("Please correct the marked fields."), 400
     return render_template(
@@ -140,6 +159,7 @@ def join(slug: str):
         problems=_join_problems(form) if request.method == "POST" else {},
         participant=participant,
         counts=panels.room_counts(panel.id),
+        chooses_room=chooses_room,
     ), status
 
 
@@ -148,15 +168,38 @@ def _join_problems(form: JoinForm) -> dict[str, str]:
     problems = {}
     if form.display_name.errors:
         problems["display_name"] = (
-            _("Your name can be at most 60 characters.")
-            if form.display_name.data and len(form.display_name.data) > 60
+            _("Your name can be at most %(num)d characters.", num=limits.DISPLAY_NAME)
+            if form.display_name.data and len(form.display_name.data) > limits.DISPLAY_NAME
             else _("Enter your name.")
         )
     if form.attendance.errors:
         problems["attendance"] = _("Choose whether you are in the room or remote.")
-    if form.room_id.errors:
+    room = getattr(form, "room_id", None)  # absent where the moderator or the server places people
+    if room is not None and room.errors:
         problems["room_id"] = _("Choose a room.")
     return problems
+
+
+def _place_of(panel, participant) -> str:
+    """Where a participant's page is: their room, or the lobby while they wait."""
+    if participant.room_id is None:
+        return url_for("pages.wait", slug=panel.slug)
+    return url_for("pages.room", slug=panel.slug, room_id=participant.room_id)
+
+
+@bp.get("/s/<slug>/wait")
+def wait(slug: str):
+    """The lobby of a session where the moderator places people: wait for a room; the
+    page follows room:moved."""
+    panel = _panel_or_404(slug)
+    participant = cookie.joined_participant(panel)
+    if participant is None:
+        return redirect(url_for("pages.join", slug=slug))
+    if participant.room_id is not None:
+        return redirect(url_for("pages.room", slug=slug, room_id=participant.room_id))
+    return render_template(
+        "rooms/wait.html", panel=panel, participant=participant, session_state=snapshots.session_state(panel)
+    )
 
 
 @bp.get("/s/<slug>/rooms/<int:room_id>")
@@ -170,12 +213,19 @@ def room(slug: str, room_id: int):
     participant = cookie.joined_participant(panel)
     if participant is None:
         return redirect(url_for("pages.join", slug=slug, room=room_id))
+    # Placed elsewhere (or not yet) by the server or the moderator: go there. (An
+    # unplaced participant of a balanced session may still enter a room themselves.)
+    placed_elsewhere = participant.room_id is not None or panel.assignment == Panel.BY_MODERATOR
+    if panel.assignment != Panel.SELF and participant.room_id != room.id and placed_elsewhere:
+        return redirect(_place_of(panel, participant))
     return render_template(
         "rooms/room.html",
         panel=panel,
         room=room,
         participant=participant,
         counts=panels.room_counts(panel.id),
+        session_state=snapshots.session_state(panel),
+        moved=request.args.get("moved") == "1",
     )
 
 
@@ -266,8 +316,11 @@ def service_worker():
 def qr(slug: str):
     """A QR code of the join link, to put on the projector."""
     panel = _panel_or_404(slug)
+    return qr_response(shareable_url("pages.join", slug=panel.slug))
+
+
+def qr_response(url: str) -> Response:
+    """An SVG QR code of `url` (made here: no outside service, works offline)."""
     buffer = io.BytesIO()
-    segno.make(shareable_url("pages.join", slug=panel.slug), error="m").save(
-        buffer, kind="svg", scale=8, border=2, dark="#1d2430"
-    )
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, dark="#1d2430")
     return Response(buffer.getvalue(), mimetype="image/svg+xml")

@@ -17,29 +17,38 @@ function load() {
   }
 }
 
-let wishes = load(); // rec id -> "vote" | "unvote" | "withdraw"
+// rec id -> {wish: "vote" | "unvote" | "withdraw", at: when asked, on the server's clock}
+let wishes = load();
 
 function save() {
   localStorage.setItem(key, JSON.stringify(wishes));
 }
 
-export function want(recId, wish) {
-  wishes[recId] = wish;
+export function want(recId, wish, at) {
+  wishes[recId] = { wish, at };
   save();
 }
 
 export function wanted(recId) {
-  return wishes[recId] || null;
+  const entry = wishes[recId];
+  return entry && typeof entry === "object" ? entry.wish : null;
+}
+
+export function askedAt(recId) {
+  const entry = wishes[recId];
+  return entry && typeof entry === "object" ? entry.at : null;
 }
 
 /* Done (acked) or refused for good: the wish leaves the queue, unless a newer one replaced it. */
 export function done(recId, wish) {
-  if (wishes[recId] === wish) {
+  if (wanted(recId) === wish) {
     delete wishes[recId];
     save();
   }
 }
 
 export function all() {
-  return Object.entries(wishes).map(([id, wish]) => ({ id: Number(id), wish }));
+  return Object.entries(wishes)
+    .filter(([, entry]) => entry && typeof entry === "object")
+    .map(([id, entry]) => ({ id: Number(id), wish: entry.wish, at: entry.at }));
 }

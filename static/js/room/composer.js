@@ -3,6 +3,7 @@ import { $, S, data, HS } from "./page.js";
 import * as outbox from "./outbox.js";
 import { render } from "./list.js";
 import { send } from "./sending.js";
+import * as phase from "./phase.js";
 import { announce } from "./announce.js";
 import { state } from "./state.js";
 
@@ -33,7 +34,7 @@ function updateCounter() {
   const left = data.max_text - n;
   counter.textContent = `${n} / ${data.max_text}`;
   counter.classList.toggle("over", left < 0);
-  $("post-button").disabled = n === 0 || left < 0;
+  $("post-button").disabled = n === 0 || left < 0 || !phase.isOpen();
   const step = left < 0 ? "over" : STEPS.filter((s) => left <= s).pop();
   if (step !== undefined && step !== lastStep) {
     announce(step === "over" ? S.too_long : fmt(S.chars_left, left));
@@ -41,17 +42,29 @@ function updateCounter() {
   lastStep = step === undefined ? null : step;
 }
 
+/* Closed or not open yet: say so kindly; the text typed stays in the box. */
+function showPhase(shown) {
+  const note = $("closed-note");
+  const text = shown === "lobby" ? S.lobby_note : shown === "closed" ? S.closed_note : "";
+  note.textContent = text;
+  note.hidden = !text;
+  updateCounter();
+}
+
 export function setUpComposer() {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = textarea.value.trim();
     const n = HS.length(text);
-    if (n === 0) return;
+    if (n === 0 || !phase.isOpen()) return;
     if (n > data.max_text) {
       HS.toast(S.too_long, true);
       return;
     }
-    const post = { client_id: HS.uuid4(), room_id: data.room_id, text, created: Date.now() };
+    // queued_at: when it was typed, on the server's clock, so a post still in the outbox
+    // when the rooms close is taken within the grace (docs/api.md §6).
+    const queuedAt = new Date(phase.serverNow()).toISOString();
+    const post = { client_id: HS.uuid4(), room_id: data.room_id, text, created: Date.now(), queued_at: queuedAt };
     outbox.add(post);
     textarea.value = "";
     updateCounter();
@@ -72,4 +85,5 @@ export function setUpComposer() {
   });
   textarea.addEventListener("input", updateCounter);
   updateCounter();
+  phase.onChange(showPhase);
 }

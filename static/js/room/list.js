@@ -4,6 +4,7 @@ import { $, S, data, el, HS, me } from "./page.js";
 import { state } from "./state.js";
 import * as outbox from "./outbox.js";
 import * as queue from "./actions.js";
+import * as phase from "./phase.js";
 
 const list = $("recs");
 const empty = $("empty");
@@ -71,7 +72,8 @@ function fillRec(node, rec) {
     node._parts = p;
   }
   if (p.text.textContent !== rec.text) p.text.textContent = rec.text;
-  const name = rec.author.display_name || "—";
+  // In an anonymous session others' names arrive as null; one's own is known here.
+  const name = rec.erased ? "—" : mine ? data.participant.display_name : rec.author.display_name || S.someone;
   p.author.textContent = mine ? `${name} (${S.you})` : name;
   p.time.setAttribute("datetime", rec.created_at);
   p.time.textContent = HS.time(rec.created_at);
@@ -96,7 +98,7 @@ function fillRec(node, rec) {
     const queued = wish === "vote" || wish === "unvote";
     p.vote.setAttribute("aria-pressed", on ? "true" : "false");
     p.vote.title = mine ? S.own_post : on ? S.unvote_title : S.vote_title;
-    p.vote.disabled = mine;
+    p.vote.disabled = mine || !phase.isOpen();
     p.vote.classList.toggle("queued", queued);
     // "+1, 3 people support this" (and whether it still waits to be sent), not "+13".
     p.vote.setAttribute("aria-label", plural(S.vote_label, votes) + (queued ? `, ${S.pending}` : ""));

@@ -10,10 +10,13 @@ import { actions, render, upsert } from "./list.js";
 import { discard, flush, flushWishes, retry, toggleVote, withdraw } from "./sending.js";
 import { announce } from "./announce.js";
 import { setUpComposer } from "./composer.js";
+import * as phase from "./phase.js";
+import * as announcements from "./announcements.js";
 
 Object.assign(actions, { toggleVote, withdraw, retry, discard });
 
 const roomError = $("room-error");
+const movedKey = `hs-moved-check:${data.slug}:${data.room_id}`;
 const banner = $("published-banner");
 
 function showRoomError(message) {
@@ -31,11 +34,26 @@ function showPublished(info) {
 // posts, votes, withdrawals and a publish are all in the answer.
 async function sync(sock) {
   const payload = state.seen === null ? { room_id: data.room_id } : { room_id: data.room_id, since: state.seen };
+  const sentAt = Date.now();
   const ack = await HS.call(sock, "room:join", payload);
+  if (ack.ok && ack.session) {
+    phase.setClock(ack.session.server_time, sentAt, Date.now());
+    phase.apply({ ...ack.session, server_time: null });
+    showLinks(ack.room, ack.session);
+    announcements.show(ack.broadcast);
+  }
   if (!ack.ok) {
+    // Moved by the moderator while this page was away: the page's own address now
+    // leads to the right room (once; a second refusal is shown as it is).
+    if (ack.error.code === "forbidden" && data.session.assignment !== "self" && !sessionStorage.getItem(movedKey)) {
+      sessionStorage.setItem(movedKey, "1");
+      location.reload();
+      return;
+    }
     showRoomError(errorText(ack.error));
     return;
   }
+  sessionStorage.removeItem(movedKey);
   showRoomError("");
   state.joined = true;
   const votedNow = new Set(ack.voted || []);
@@ -57,7 +75,18 @@ async function sync(sock) {
   flushWishes();
 }
 
+/* The room's call and the plenary stream, as buttons (never embedded). */
+function showLinks(room, session) {
+  for (const [id, url] of [["call-link", room && room.call_url], ["stream-link", session.stream_url]]) {
+    const link = $(id);
+    link.hidden = !url;
+    if (url) link.href = url;
+  }
+}
+
 setUpComposer();
+// Closing and opening change what the +1 buttons allow.
+phase.onChange(() => render());
 
 state.socket = HS.connect(
   $("status"),
@@ -94,6 +123,14 @@ state.socket.on("rec:new", (rec) => {
   }
 });
 state.socket.on("rec:updated", upsert);
+state.socket.on("session:phase", (info) => phase.apply(info));
+state.socket.on("session:broadcast", (message) => announcements.show(message));
+// A moderator moved this person: their page follows to the new room.
+state.socket.on("room:moved", (moved) => {
+  if (moved.room_id === data.room_id) return;
+  HS.toast(S.moved);
+  location.assign(`${data.rooms_base}${moved.room_id}?moved=1`);
+});
 state.socket.on("note:published", (info) => {
   showPublished(info);
   HS.toast(S.published);

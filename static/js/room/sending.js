@@ -6,13 +6,16 @@ import * as outbox from "./outbox.js";
 import * as queue from "./actions.js";
 import { announce } from "./announce.js";
 import { pressed, refresh, render, upsert } from "./list.js";
+import * as phase from "./phase.js";
 
 export async function send(post) {
   const { socket, joined, inFlight } = state;
   if (!socket || !socket.connected || !joined || inFlight.has(post.client_id) || post.error) return;
   inFlight.add(post.client_id);
   render();
-  const ack = await HS.call(socket, "rec:post", { room_id: post.room_id, client_id: post.client_id, text: post.text });
+  const payload = { room_id: post.room_id, client_id: post.client_id, text: post.text };
+  if (post.queued_at) payload.queued_at = post.queued_at;
+  const ack = await HS.call(socket, "rec:post", payload);
   inFlight.delete(post.client_id);
   if (ack.ok) {
     outbox.drop(post.client_id);
@@ -26,7 +29,9 @@ export async function send(post) {
     setTimeout(flush, code === "rate_limited" ? 5000 : 2000);
     if (code === "rate_limited") HS.toast(S.rate_limited, true);
   } else {
-    post.error = errorText(ack.error);
+    // Refused for good (closed, forbidden...): it stays in the outbox and on screen,
+    // with the reason, to be copied, sent again or discarded by the person.
+    post.error = code === "closed" ? S.closed_post : errorText(ack.error);
     outbox.save();
   }
   render();
@@ -67,9 +72,11 @@ export function withdraw(id) {
 }
 
 function wish(id, what) {
-  queue.want(id, what);
+  // When it was asked for, on the server's clock: a +1 queued before the rooms closed
+  // still counts within the grace (docs/api.md §6).
+  queue.want(id, what, new Date(phase.serverNow()).toISOString());
   refresh(id);
-  if (connected()) sendWish(id, what);
+  if (connected()) sendWish(id, what, queue.askedAt(id));
   else announce(S.queued_offline);
 }
 
@@ -78,11 +85,13 @@ const EVENTS = { vote: "rec:vote", unvote: "rec:unvote", withdraw: "rec:withdraw
 const DONE = { vote: "vote_counted", unvote: "vote_taken_back", withdraw: "withdrawn_done" };
 const sendingWishes = new Set();
 
-async function sendWish(id, what) {
+async function sendWish(id, what, at) {
   const key = `${id}:${what}`;
   if (sendingWishes.has(key)) return;
   sendingWishes.add(key);
-  const ack = await HS.call(state.socket, EVENTS[what], { recommendation_id: id });
+  const payload = { recommendation_id: id };
+  if (what !== "withdraw" && at) payload.queued_at = at;
+  const ack = await HS.call(state.socket, EVENTS[what], payload);
   sendingWishes.delete(key);
   if (ack.ok) {
     if (what === "vote") state.voted.add(id);
@@ -106,5 +115,5 @@ async function sendWish(id, what) {
 /* Send every queued wish (after each (re)join, as the outbox is). */
 export function flushWishes() {
   if (!connected()) return;
-  for (const { id, wish: what } of queue.all()) sendWish(id, what);
+  for (const { id, wish: what, at } of queue.all()) sendWish(id, what, at);
 }
