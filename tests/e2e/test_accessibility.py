@@ -150,6 +150,14 @@ VIEWS = [
     View("event-new", "/e/new"),
     View("event-edit", "/e/{event}/edit"),
     View("event-organise", "/e/{event}/organise"),
+    # Issue 13's pages: the short join code, the session edit form, the walls and slides.
+    View("join-code", "/k", who="visitor"),
+    View("join-code-wrong", "/k?code=ZZZZZZ", who="visitor"),
+    View("lobby", "/s/{lobby}/wait", ready=CONNECTED),
+    View("session-edit", "/s/{a11y}/edit"),
+    View("wall-session", "/s/{demo}/wall", who="visitor", ready=CONNECTED),
+    View("wall-room", "/s/{a11y}/rooms/{a11y_room}/wall", who="visitor", ready=CONNECTED),
+    View("note-slides", "/s/{demo}/note/slides", who="visitor"),
     View("not-found", "/s/no-such-session"),
     View("not-found-event", "/e/no-such-event", who="visitor"),
 ]
@@ -198,6 +206,9 @@ def world(a11y_server):
     password = (a11y_server.instance / "demo-moderator.txt").read_text().strip()
     token = _token(base, DEMO_EMAIL, password)
     quiet = create_session(base, {"title": "Cicha sala", "rooms": [{"name": "Pokój ciszy"}]}, token)
+    lobby = create_session(
+        base, {"title": "Poczekalnia", "assignment": "moderator", "rooms": [{"name": "Sala później"}]}, token
+    )
     a11y = create_session(
         base,
         {
@@ -243,6 +254,7 @@ def world(a11y_server):
         "password": password,
         "demo": "od-klienta-do-wspolgospodarza",
         "quiet": quiet["slug"],
+        "lobby": lobby["slug"],
         "quiet_room": quiet["rooms"][0]["id"],
         "a11y": a11y["slug"],
         "a11y_room": a11y["rooms"][0]["id"],
@@ -306,6 +318,15 @@ def _become_member(page, world):
         page.check(f"input[name=room_id][value='{room}']")
         page.click("main button[type=submit]")
         expect(page).to_have_url(re.compile(f"/rooms/{room}$"), timeout=WAIT)
+    expect(page.locator(CONNECTED)).to_be_visible(timeout=WAIT)
+    room_page = page.url
+    # A session where the moderator places people: joined, waiting in the lobby.
+    page.goto(f"{base}/s/{world['lobby']}/join")
+    page.fill("#display_name", "Ola")
+    page.check("input[name=attendance][value=remote]")
+    page.click("main button[type=submit]")
+    expect(page).to_have_url(re.compile("/wait$"), timeout=WAIT)
+    page.goto(room_page)
     expect(page.locator(CONNECTED)).to_be_visible(timeout=WAIT)
     page.fill("#rec-text", "Pętla indukcyjna dla osób z aparatami słuchowymi")
     page.click("#post-button")

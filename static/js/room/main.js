@@ -137,15 +137,15 @@ state.socket.on("note:published", (info) => {
 });
 // The connection's state is read out through the one live region when it drops and when
 // it comes back (the pill itself is not a live region; the first connection is silent).
-let phase = "first";
+let link = "first"; // the connection: first, up, down
 new MutationObserver(() => {
   const now = $("status").dataset.state;
   if (now === "connected") {
-    if (phase === "down") announce($("status").textContent);
-    phase = "up";
-  } else if (phase === "up" && (now === "offline" || now === "reconnecting")) {
+    if (link === "down") announce($("status").textContent);
+    link = "up";
+  } else if (link === "up" && (now === "offline" || now === "reconnecting")) {
     announce($("status").textContent);
-    phase = "down";
+    link = "down";
   }
 }).observe($("status"), { attributes: true, attributeFilter: ["data-state"] });
 render();
