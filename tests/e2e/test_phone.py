@@ -139,7 +139,7 @@ def test_votes_and_withdrawals_made_offline_are_sent_once(server, contexts):
         queued = page.evaluate(
             "Object.keys(localStorage).filter(k => k.startsWith('hs-actions:')).map(k => JSON.parse(localStorage.getItem(k)))"
         )
-        assert sorted(queued[0].values()) == ["unvote", "vote", "withdraw"]
+        assert sorted(entry["wish"] for entry in queued[0].values()) == ["unvote", "vote", "withdraw"]
 
         context.set_offline(False)
         expect(page.locator("#status")).to_have_attribute("data-state", "connected", timeout=20_000)
