@@ -119,7 +119,7 @@ state.socket.on("rec:new", (rec) => {
   const fresh = !state.recs.has(rec.id);
   upsert(rec);
   if (fresh && rec.author.id !== me && rec.room_id === data.room_id) {
-    announce(S.new_rec.replace("{name}", rec.author.display_name || "—"));
+    announce(S.new_rec.replace("{name}", rec.author.display_name || S.someone));
   }
 });
 state.socket.on("rec:updated", upsert);
