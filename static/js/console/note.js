@@ -20,10 +20,10 @@ export function createNote(store, api) {
   function fillItem(node, item, section, index, count) {
     node.dataset.itemId = item.id;
     if (editing && editing.id === item.id) {
-      const text = el("textarea", { rows: 3, maxlength: data.max_item_text, "aria-label": S.edit });
+      const text = el("textarea", { rows: 3, maxlength: data.max_item_text, "aria-label": S.edit, dataset: { key: "text" } });
       text.value = editing.text;
       text.addEventListener("input", () => (editing.text = text.value));
-      const where = el("select", { "aria-label": S.section_label }, state.note.sections.map((s) => el("option", { value: s.title }, s.title)));
+      const where = el("select", { "aria-label": S.section_label, dataset: { key: "section" } }, state.note.sections.map((s) => el("option", { value: s.title }, s.title)));
       where.value = editing.section;
       where.addEventListener("change", () => (editing.section = where.value));
       const save = async () => {
@@ -165,7 +165,9 @@ export function createNote(store, api) {
     for (const [id, s] of sectionNodes) if (!liveSections.has(id)) (s.node.remove(), sectionNodes.delete(id));
     for (const [id, it] of itemNodes) if (!liveItems.has(id)) (it.node.remove(), itemNodes.delete(id));
     $("note-empty").hidden = note.sections.some((s) => s.items.length);
-    if (!editing) restoreFocus(spot);
+    // Also while editing: the note's own update (the ack's) refills the open editor
+    // before it closes, and its text box must keep focus through that.
+    restoreFocus(spot);
     renderHistory();
     renderPublishState();
   }

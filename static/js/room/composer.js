@@ -12,12 +12,19 @@ const fmt = (template, n) => template.replace("{num}", String(n));
 /* scrollIntoView goes by the layout viewport; an on-screen keyboard may cover its lower
    part (only the visual viewport shrinks), so scroll by what the keyboard hides too. */
 function showAboveKeyboard(node) {
-  node.scrollIntoView({ block: "nearest" });
-  const vv = window.visualViewport;
-  if (!vv) return;
-  const bottom = node.getBoundingClientRect().bottom;
-  const visibleBottom = vv.offsetTop + vv.height;
-  if (bottom > visibleBottom) window.scrollBy(0, bottom - visibleBottom + 8);
+  const go = () => {
+    if (!node.isConnected) return;
+    node.scrollIntoView({ block: "nearest" });
+    const vv = window.visualViewport;
+    if (!vv) return;
+    const bottom = node.getBoundingClientRect().bottom;
+    const visibleBottom = vv.offsetTop + vv.height;
+    if (bottom > visibleBottom) window.scrollBy(0, bottom - visibleBottom + 8);
+  };
+  go();
+  // Posts off screen are laid out at a placeholder height (content-visibility: auto);
+  // once in sight this one takes its real height, so look again after that layout.
+  requestAnimationFrame(() => requestAnimationFrame(go));
 }
 
 const form = $("composer");
