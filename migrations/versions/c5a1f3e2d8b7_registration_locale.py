@@ -1,7 +1,7 @@
 """the language a person registered in, for their emails
 
 Revision ID: c5a1f3e2d8b7
-Revises: e69eae1ee119
+Revises: c7d2a9e4f1b3
 Create Date: 2026-11-22 06:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c5a1f3e2d8b7'
-down_revision = 'e69eae1ee119'
+down_revision = 'c7d2a9e4f1b3'
 branch_labels = None
 depends_on = None
 
