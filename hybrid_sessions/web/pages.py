@@ -33,7 +33,7 @@ from ..services import notes, panels, participants, snapshots
 from ..services.errors import DomainError, NotFound, RoomFull
 from ..services.shapes import published_shape
 from . import page_cache
-from .formatting import moment, session_when
+from .formatting import content_lang_attribute, moment, session_when
 
 bp = Blueprint("pages", __name__)
 
@@ -41,6 +41,11 @@ bp = Blueprint("pages", __name__)
 @bp.app_template_filter("when")
 def _when(panel) -> str:
     return session_when(panel)
+
+
+@bp.app_template_filter("content_lang")
+def _content_lang(owner) -> str:
+    return content_lang_attribute(owner)
 
 
 @bp.app_template_filter("moment")
@@ -144,19 +149,34 @@ def join(slug: str):
                 presence_changed(panel)
             return redirect(_place_of(panel, participant))
     elif request.method == "POST":
-        if chooses_room:
-            error, status = _("Please fill in your name and choose a room."), 400
-        else:
-            error, status = _("Please fill in your name and say where you are."), 400
+        error, status = _("Please correct the marked fields."), 400
     return render_template(
         "panels/join.html",
         panel=panel,
         form=form,
         error=error,
+        problems=_join_problems(form) if request.method == "POST" else {},
         participant=participant,
         counts=panels.room_counts(panel.id),
         chooses_room=chooses_room,
     ), status
+
+
+def _join_problems(form: JoinForm) -> dict[str, str]:
+    """What is missing, said next to the field it is about (not one generic line)."""
+    problems = {}
+    if form.display_name.errors:
+        problems["display_name"] = (
+            _("Your name can be at most %(num)d characters.", num=limits.DISPLAY_NAME)
+            if form.display_name.data and len(form.display_name.data) > limits.DISPLAY_NAME
+            else _("Enter your name.")
+        )
+    if form.attendance.errors:
+        problems["attendance"] = _("Choose whether you are in the room or remote.")
+    room = getattr(form, "room_id", None)  # absent where the moderator or the server places people
+    if room is not None and room.errors:
+        problems["room_id"] = _("Choose a room.")
+    return problems
 
 
 def _place_of(panel, participant) -> str:

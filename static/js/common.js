@@ -101,11 +101,17 @@ window.HS = (function () {
 
   let toastTimer = null;
   function toast(message, isError) {
+    // A page with one live region (#announce) has it read the message: the toast is
+    // only seen, so nothing is announced twice. Inside <main>, as all content is.
+    const region = document.getElementById("announce");
     let node = document.getElementById("toast");
     if (!node) {
-      node = el("div", { id: "toast", className: "toast", role: "status", "aria-live": "polite" });
-      document.body.append(node);
+      node = region
+        ? el("div", { id: "toast", className: "toast", "aria-hidden": "true" })
+        : el("div", { id: "toast", className: "toast", role: "status", "aria-live": "polite" });
+      (document.querySelector("main") || document.body).append(node);
     }
+    if (region) region.textContent = message;
     node.textContent = message;
     node.classList.toggle("error", !!isError);
     node.hidden = false;

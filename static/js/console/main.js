@@ -163,6 +163,12 @@ $("merge-form").addEventListener("submit", async (event) => {
   renderSectionChoice();
   $("merge-section").value = section;
   $("new-section-field").hidden = true;
+  // The form folds away with the selection: focus goes to the item just made, not <body>.
+  const made = ack.item && document.querySelector(`.note-editor li[data-item-id="${ack.item.id}"]`);
+  if (made) {
+    made.tabIndex = -1;
+    made.focus();
+  } else if ($("merge-form").hidden) $("own-item").focus();
 });
 store.on("note", () => renderSectionChoice());
 

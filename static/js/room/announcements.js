@@ -1,6 +1,8 @@
-/* A moderator's broadcast as a banner: in a live region (announced politely), kept
-   until the person dismisses it; a dismissed broadcast stays dismissed after a reload. */
+/* A moderator's broadcast as a banner, kept until the person dismisses it, and read out
+   once through the page's one live region; a dismissed broadcast stays dismissed after a
+   reload. */
 import { $, S, data, el } from "./page.js";
+import { announce } from "./announce.js";
 
 const region = $("broadcast-region");
 const key = `hs-dismissed:${data.slug}`;
@@ -24,6 +26,9 @@ export function show(message) {
   if (!message) return;
   if (message.room_id !== null && message.room_id !== undefined && message.room_id !== data.room_id) return;
   if (message.id !== undefined && dismissed().includes(message.id)) return;
+  const shownAlready = region.dataset.shown === String(message.id);
+  region.dataset.shown = String(message.id);
+  if (!shownAlready) announce(`${S.broadcast}: ${message.text}`);
   region.replaceChildren(
     el(
       "div",

@@ -4,22 +4,48 @@ import * as outbox from "./outbox.js";
 import { render } from "./list.js";
 import { send } from "./sending.js";
 import * as phase from "./phase.js";
+import { announce } from "./announce.js";
+import { state } from "./state.js";
+
+const fmt = (template, n) => template.replace("{num}", String(n));
+
+/* scrollIntoView goes by the layout viewport; an on-screen keyboard may cover its lower
+   part (only the visual viewport shrinks), so scroll by what the keyboard hides too. */
+function showAboveKeyboard(node) {
+  node.scrollIntoView({ block: "nearest" });
+  const vv = window.visualViewport;
+  if (!vv) return;
+  const bottom = node.getBoundingClientRect().bottom;
+  const visibleBottom = vv.offsetTop + vv.height;
+  if (bottom > visibleBottom) window.scrollBy(0, bottom - visibleBottom + 8);
+}
 
 const form = $("composer");
 const textarea = $("rec-text");
 const counter = $("counter");
 
+/* The counter is read out only near the limit, once per step (50, 20, 10 and 0
+   characters left, and over), never on every keystroke. */
+const STEPS = [50, 20, 10, 0];
+let lastStep = null;
+
 function updateCounter() {
   const n = HS.length(textarea.value);
+  const left = data.max_text - n;
   counter.textContent = `${n} / ${data.max_text}`;
-  counter.classList.toggle("over", n > data.max_text);
-  $("post-button").disabled = n === 0 || n > data.max_text || !phase.isOpen();
+  counter.classList.toggle("over", left < 0);
+  $("post-button").disabled = n === 0 || left < 0 || !phase.isOpen();
+  const step = left < 0 ? "over" : STEPS.filter((s) => left <= s).pop();
+  if (step !== undefined && step !== lastStep) {
+    announce(step === "over" ? S.too_long : fmt(S.chars_left, left));
+  }
+  lastStep = step === undefined ? null : step;
 }
 
 /* Closed or not open yet: say so kindly; the text typed stays in the box. */
-function showPhase(state) {
+function showPhase(shown) {
   const note = $("closed-note");
-  const text = state === "lobby" ? S.lobby_note : state === "closed" ? S.closed_note : "";
+  const text = shown === "lobby" ? S.lobby_note : shown === "closed" ? S.closed_note : "";
   note.textContent = text;
   note.hidden = !text;
   updateCounter();
@@ -43,8 +69,16 @@ export function setUpComposer() {
     textarea.value = "";
     updateCounter();
     render();
-    send(post);
+    if (!(state.socket && state.socket.connected)) announce(S.post_queued);
     textarea.focus();
+    // One's own post in sight right away, also above a phone's on-screen keyboard, and
+    // again when the sent post (a line taller) takes the waiting one's place.
+    const waiting = document.getElementById(`pending-${post.client_id}`);
+    if (waiting) showAboveKeyboard(waiting);
+    send(post).then(() => {
+      const sent = document.querySelector(`#recs [data-client-id="${post.client_id}"]`);
+      if (sent && waiting && !waiting.isConnected) showAboveKeyboard(sent);
+    });
   });
   textarea.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();

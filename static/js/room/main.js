@@ -7,7 +7,8 @@ import { $, S, data, errorText, HS, me } from "./page.js";
 import { state } from "./state.js";
 import * as outbox from "./outbox.js";
 import { actions, render, upsert } from "./list.js";
-import { discard, flush, retry, toggleVote, withdraw } from "./sending.js";
+import { discard, flush, flushWishes, retry, toggleVote, withdraw } from "./sending.js";
+import { announce } from "./announce.js";
 import { setUpComposer } from "./composer.js";
 import * as phase from "./phase.js";
 import * as announcements from "./announcements.js";
@@ -71,6 +72,7 @@ async function sync(sock) {
   render();
   showPublished(ack.published);
   flush();
+  flushWishes();
 }
 
 /* The room's call and the plenary stream, as buttons (never embedded). */
@@ -113,7 +115,13 @@ if ("serviceWorker" in navigator && window.isSecureContext) {
     })
     .catch(() => {});
 }
-state.socket.on("rec:new", upsert);
+state.socket.on("rec:new", (rec) => {
+  const fresh = !state.recs.has(rec.id);
+  upsert(rec);
+  if (fresh && rec.author.id !== me && rec.room_id === data.room_id) {
+    announce(S.new_rec.replace("{name}", rec.author.display_name || "—"));
+  }
+});
 state.socket.on("rec:updated", upsert);
 state.socket.on("session:phase", (info) => phase.apply(info));
 state.socket.on("session:broadcast", (message) => announcements.show(message));
@@ -127,4 +135,17 @@ state.socket.on("note:published", (info) => {
   showPublished(info);
   HS.toast(S.published);
 });
+// The connection's state is read out through the one live region when it drops and when
+// it comes back (the pill itself is not a live region; the first connection is silent).
+let link = "first"; // the connection: first, up, down
+new MutationObserver(() => {
+  const now = $("status").dataset.state;
+  if (now === "connected") {
+    if (link === "down") announce($("status").textContent);
+    link = "up";
+  } else if (link === "up" && (now === "offline" || now === "reconnecting")) {
+    announce($("status").textContent);
+    link = "down";
+  }
+}).observe($("status"), { attributes: true, attributeFilter: ["data-state"] });
 render();

@@ -4,6 +4,7 @@
    rooms_close_at on that clock. At zero the page closes by itself, without waiting for
    the push; the last 2 minutes are announced once. */
 import { $, S, data } from "./page.js";
+import { announce } from "./announce.js";
 
 const bar = $("phase-bar");
 const label = $("phase-label");
@@ -67,8 +68,9 @@ function tick() {
   timeBox.hidden = left === null;
   if (left !== null) timeLeft.textContent = format(left);
   if (state !== shown) {
-    // Only a change of state is written into the live region, so it is announced once
-    // (and the text the server rendered is not written again on load).
+    // Only a change of state is read out (through the page's one live region), once;
+    // the state the page was rendered in is not.
+    if (shown !== null) announce(S[state]);
     shown = state;
     bar.dataset.phase = now;
     bar.classList.toggle("warning", state === "warning");
