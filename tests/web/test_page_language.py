@@ -397,7 +397,7 @@ def test_the_check_finds_english_where_there_is_some(app, world, matcher):
     assert {"Session note", "Download:", "Skip to content", "Sessions"} <= set(note)
     assert "Rooms" in note  # "Rooms: Sala A" under an item, as a label
     join = english.post(f"/s/{world['slug']}/join", data={}).get_data(as_text=True)
-    assert "Please fill in your name and choose a room." in _english_on(matcher, join)
+    assert "Enter your name." in _english_on(matcher, join)
     room = _participant_client(app, english, world).get(f"/s/{world['slug']}/rooms/{world['room_a']}")
     found = _english_on(matcher, room.get_data(as_text=True))
     assert "No answer from the server. Nothing you wrote was lost; please try again." in found  # JSON strings
