@@ -164,12 +164,14 @@ def world(app, make, scenario):
     small_slug, (small_room,) = make.panel(scenario["moderator"], slug="mala-sala", rooms=(("Mała", 1),))
     make.participant(small_slug, small_room, "Ola")
     lobby_slug, _ = make.panel(scenario["moderator"], slug="poczekalnia", assignment="moderator")
+    placed_slug, _ = make.panel(scenario["moderator"], slug="przydzial", assignment="moderator")
     with app.app_context():
         visit = programme.get_event("osl-2030").parallel_slots[1]
         visit_id, small = visit.id, visit.tracks[0].id
     return {
         **scenario,
         "small_slug": small_slug,
+        "placed_slug": placed_slug,
         "small_room": small_room,
         "lobby_slug": lobby_slug,
         "visit": visit_id,
@@ -356,6 +358,18 @@ def _visit_every_page(app, polish, world):
     page("join where the moderator places people", waiting.get(f"/s/{lobby}/join"))
     waiting.post(f"/s/{lobby}/join", data={"display_name": "Zoja", "attendance": "in_room"})
     page("the lobby, waiting for a room", waiting.get(f"/s/{lobby}/wait"))
+    page("edit session form", polish.get(f"/s/{slug}/edit"))
+    page("session wall", polish.get(f"/s/{slug}/wall"))
+    page("room wall", polish.get(f"/s/{slug}/rooms/{world['room_a']}/wall"))
+    page("note slides", polish.get(f"/s/{slug}/note/slides"))
+    page("draft note slides", polish.get(f"/s/{slug}/note/draft/slides"))
+    page("have a code? form", polish.get("/k"))
+    page("have a code?: a wrong code", polish.get("/k", query_string={"code": "ZZZ-ZZZ"}))
+    page("a wrong code in the address", polish.get("/k/ZZZZZZ"))
+    lobby = app.test_client()
+    lobby.environ_base["HTTP_ACCEPT_LANGUAGE"] = "pl"
+    lobby.post(f"/s/{world['placed_slug']}/join", data={"display_name": "Basia", "attendance": "remote"})
+    page("lobby (waiting to be placed)", lobby.get(f"/s/{world['placed_slug']}/wait"))
     return seen
 
 
@@ -420,6 +434,9 @@ def test_every_page_of_the_site_is_visited_in_polish(app, polish, world):
         "events.personal_ics",
         "events.personal_data",
         "events.personal_qr",
+        "walls.room_qr",
+        "walls.session_wall_state",
+        "walls.room_wall_state",
     }
     html_pages = {
         rule.endpoint
