@@ -29,7 +29,7 @@ import socketio
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import loadgen  # noqa: E402
+from benchmarks import loadgen, storm  # noqa: E402
 from tests.servers import RedisServer, ServerProcess, moderator_token  # noqa: E402
 
 SERVER_CORE, LOAD_CORE = "0", 1
@@ -47,13 +47,21 @@ NO_LIMITS = {
 # --- targets ---------------------------------------------------------------------------
 
 
+# The reconnect storm keeps the product's own limits: a venue coming back must pass
+# them. Only joining (the set-up, not the storm) is lifted, so one load generator can
+# seat the whole venue in a few seconds.
+VENUE_LIMITS = {"RATE_LIMIT_JOIN_PER_ADDRESS": "100000000/minute"}
+
+
 class Target:
-    def __init__(self, kind: str, tmp: Path, env: dict | None = None, rooms: int = 100):
+    def __init__(
+        self, kind: str, tmp: Path, env: dict | None = None, rooms: int = 100, limits: dict = NO_LIMITS
+    ):
         self.kind = kind
         instance = tmp / f"{kind}-{time.monotonic_ns()}"
         instance.mkdir()
         pin = ("taskset", "-c", SERVER_CORE) if _can_pin() else ()
-        extra = {**NO_LIMITS, "BASELINE_ROOMS": str(rooms), **(env or {})}
+        extra = {**limits, "BASELINE_ROOMS": str(rooms), **(env or {})}
         script = "wsgi.py" if kind == "product" else "benchmarks/baseline_server.py"
         self.server = ServerProcess(instance, extra, script=script, prefix=pin)
         self.rooms = rooms
@@ -209,6 +217,35 @@ def p6_cost_per_delivery(target: Target, scale: dict) -> dict:
     return out
 
 
+def _storm(target: Target, scale: dict, transports: list[str]) -> dict:
+    slug, room_ids = target.session(scale["storm_rooms"])
+    return asyncio.run(
+        storm.storm(
+            target.base,
+            slug,
+            room_ids,
+            scale["storm_n"],
+            3,
+            target.token,
+            transports,
+            scale["storm_window"],
+            # A browser is identified by its session cookie; the bare baseline has no
+            # cookies and takes the token.
+            browser_cookies=transports == storm.BROWSER and target.kind == "product",
+        )
+    )
+
+
+def p8_storm_websocket(target: Target, scale: dict) -> dict:
+    """P8: every participant drops and comes back within the window, over WebSocket."""
+    return _storm(target, scale, storm.WEBSOCKET)
+
+
+def p9_storm_browser(target: Target, scale: dict) -> dict:
+    """P9: the same storm with the browser's sequence: long-polling, then the upgrade."""
+    return _storm(target, scale, storm.BROWSER)
+
+
 def p3_growth(target: Target, scale: dict) -> dict:
     """P3 (product only): ack with many stored posts, the console snapshot of a big session,
     publishing a long note."""
@@ -347,6 +384,9 @@ SCALES = {
         p3_snapshot=500,
         p3_items=50,
         p3_posts=40,
+        storm_n=100,
+        storm_rooms=10,
+        storm_window=2,
     ),
     "full": dict(
         n=1000,
@@ -365,6 +405,9 @@ SCALES = {
         p3_snapshot=5000,
         p3_items=500,
         p3_posts=100,
+        storm_n=1000,
+        storm_rooms=100,
+        storm_window=2,
     ),
 }
 SCENARIOS = {
@@ -374,8 +417,11 @@ SCENARIOS = {
     "P4": p4_pages,
     "P5": p5_memory,
     "P6": p6_cost_per_delivery,
+    "P8": p8_storm_websocket,
+    "P9": p9_storm_browser,
 }
-BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6"}
+BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6", "P8", "P9"}
+WITH_VENUE_LIMITS = {"P8", "P9"}
 
 
 def run_all(args) -> dict:
@@ -400,7 +446,8 @@ def run_all(args) -> dict:
                                     "MESSAGE_QUEUE_CHANNEL": f"bench-{redis.port}",
                                 }
                             try:
-                                with Target(kind, tmp, env) as target:
+                                limits = VENUE_LIMITS if name in WITH_VENUE_LIMITS else NO_LIMITS
+                                with Target(kind, tmp, env, limits=limits) as target:
                                     samples.append(SCENARIOS[name](target, scale))
                             finally:
                                 if redis:
