@@ -246,6 +246,76 @@ def p9_storm_browser(target: Target, scale: dict) -> dict:
     return _storm(target, scale, storm.BROWSER)
 
 
+def p10_post_now(target: Target, scale: dict) -> dict:
+    """P10: "post now!": the P1 crowd posting at 200 posts/s for a few seconds."""
+    return asyncio.run(
+        _fanout(
+            target,
+            scale["n"],
+            scale["rooms"],
+            3,
+            scale["post_now_rate"],
+            int(scale["post_now_rate"] * scale["post_now_seconds"]),
+        )
+    )
+
+
+def p11_reload_wave(target: Target, scale: dict) -> dict:
+    """P11: joined participants and moderators reloading their pages (wrk, 50
+    connections, each request another person's cookie)."""
+    if target.kind == "baseline":
+        return {"hello": _wrk(target.base + "/hello", scale["wrk_seconds"]), "lost": 0, "errors": 0}
+    slug, room_ids = target.session(scale["reload_rooms"])
+    people = asyncio.run(_cookies(target, slug, room_ids, scale["reload_people"]))
+    moderator = _moderator_cookie(target.base)
+    out = {"lost": 0, "errors": 0}
+    pages = {
+        "room": [(f"/s/{slug}/rooms/{room}", cookie) for room, cookie in people],
+        "panel": [(f"/s/{slug}", cookie) for _, cookie in people],
+        "console": [(f"/s/{slug}/moderate", moderator)],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, requests_ in pages.items():
+            listing = Path(tmp) / f"{name}.tsv"
+            listing.write_text("".join(f"{path}\t{cookie}\n" for path, cookie in requests_))
+            script = ["-s", str(ROOT / "benchmarks" / "wrk_people.lua")]
+            out[name] = _wrk(
+                target.base + requests_[0][0], scale["wrk_seconds"], script, ["--", str(listing)]
+            )
+            out["errors"] += out[name]["non_2xx"]
+    return out
+
+
+async def _cookies(target: Target, slug: str, room_ids: list[int], n: int) -> list[tuple[int, str]]:
+    import aiohttp
+
+    gate = asyncio.Semaphore(20)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+
+        async def one(k: int) -> tuple[int, str]:
+            room = room_ids[k % len(room_ids)]
+            async with gate:
+                return room, await storm.browser_join(http, target.base, slug, room, f"Osoba {k}")
+
+        return list(await asyncio.gather(*(one(k) for k in range(n))))
+
+
+def _moderator_cookie(base: str) -> str:
+    from tests.servers import MODERATORS
+
+    http = requests.Session()
+    page = http.get(f"{base}/login")
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+    email, password = next(iter(MODERATORS.items()))
+    answer = http.post(
+        f"{base}/login",
+        data={"csrf_token": csrf, "email": email, "password": password},
+        allow_redirects=False,
+    )
+    assert answer.status_code == 302, answer.text
+    return http.cookies["session"]
+
+
 def p3_growth(target: Target, scale: dict) -> dict:
     """P3 (product only): ack with many stored posts, the console snapshot of a big session,
     publishing a long note."""
@@ -346,10 +416,10 @@ def p4_pages(target: Target, scale: dict) -> dict:
     return out
 
 
-def _wrk(url: str, seconds: int, extra: list[str] = ()) -> dict:
+def _wrk(url: str, seconds: int, extra: list[str] = (), after: list[str] = ()) -> dict:
     pin = ["taskset", "-c", str(LOAD_CORE)] if _can_pin() else []
     result = subprocess.run(
-        [*pin, "wrk", "-t1", "-c50", f"-d{seconds}s", "--latency", *extra, url],
+        [*pin, "wrk", "-t1", "-c50", f"-d{seconds}s", "--latency", *extra, url, *after],
         capture_output=True,
         text=True,
     )
@@ -387,6 +457,10 @@ SCALES = {
         storm_n=100,
         storm_rooms=10,
         storm_window=2,
+        post_now_rate=200,
+        post_now_seconds=2,
+        reload_rooms=10,
+        reload_people=50,
     ),
     "full": dict(
         n=1000,
@@ -408,6 +482,10 @@ SCALES = {
         storm_n=1000,
         storm_rooms=100,
         storm_window=2,
+        post_now_rate=200,
+        post_now_seconds=10,
+        reload_rooms=100,
+        reload_people=1000,
     ),
 }
 SCENARIOS = {
@@ -419,8 +497,10 @@ SCENARIOS = {
     "P6": p6_cost_per_delivery,
     "P8": p8_storm_websocket,
     "P9": p9_storm_browser,
+    "P10": p10_post_now,
+    "P11": p11_reload_wave,
 }
-BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6", "P8", "P9"}
+BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6", "P8", "P9", "P10", "P11"}
 WITH_VENUE_LIMITS = {"P8", "P9"}
 
 
