@@ -32,5 +32,5 @@ migrate = Migrate()
 socketio = SocketIO()
 babel = Babel()
 csrf = CSRFProtect()
-# HTTP limits by decorator; the live handlers use the same storage (see live/limits.py).
+# HTTP limits by decorator; the live handlers use the same storage (see live/rate_limits.py).
 limiter = Limiter(key_func=get_remote_address)

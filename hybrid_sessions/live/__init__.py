@@ -4,5 +4,5 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    # Importing the module registers its handlers on the shared `socketio` object.
-    from . import curation, handlers  # noqa: F401
+    # Importing the modules registers their handlers on the shared `socketio` object.
+    from . import connection, curation, moderation, rooms  # noqa: F401

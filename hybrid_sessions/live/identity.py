@@ -1,17 +1,19 @@
 """Who is on the other end of a socket.
 
 Resolved once at connect (from a bearer token or the browser's signed session cookie)
-and kept per socket id. Moderator rights are re-checked against the database on every
-moderator event, so a disabled account loses them on open sockets at once.
+and kept per socket id (`remember`, `me`, `forget`). Moderator rights are re-checked
+against the database on every moderator event, so a disabled account loses them on
+open sockets at once.
 """
 
 import hashlib
 from dataclasses import dataclass, field
 
-from ..extensions import db
+from flask import request
+
 from ..models import Moderator, Participant
-from ..services import accounts
-from ..services.errors import Forbidden, Unauthorized
+from ..services import accounts, participants
+from ..services.errors import Forbidden, Invalid, Unauthorized
 
 
 @dataclass
@@ -35,7 +37,7 @@ class Identity:
 
     def participant_in(self, panel_id: int) -> Participant:
         participant_id = self.participants.get(panel_id)
-        participant = db.session.get(Participant, participant_id) if participant_id else None
+        participant = participants.find_participant(participant_id)
         if participant is None or participant.erased_at is not None:
             # An erased participant's socket (here or on another process) acts no more.
             raise Forbidden("join this session as a participant first")
@@ -93,4 +95,34 @@ def from_cookie(cookie_session) -> Identity:
     if identity.moderator_id is None and not identity.participants:
         raise Unauthorized("sign in or join a session first")
     identity.fingerprint = fingerprint("|".join(map(str, [identity.moderator_id, *tokens])))
+    return identity
+
+
+# Socket id -> identity, for the sockets of this process.
+_by_sid: dict[str, Identity] = {}
+
+
+def remember(sid: str, identity: Identity) -> None:
+    _by_sid[sid] = identity
+
+
+def forget(sid: str) -> None:
+    _by_sid.pop(sid, None)
+
+
+def of(sid: str) -> Identity | None:
+    return _by_sid.get(sid)
+
+
+def connected() -> list[tuple[str, Identity]]:
+    """Every socket of this process with its identity (a copy: safe to forget while
+    iterating)."""
+    return list(_by_sid.items())
+
+
+def me() -> Identity:
+    """The identity of the socket whose event is being handled."""
+    identity = _by_sid.get(request.sid)
+    if identity is None:  # only if a handler raced a disconnect
+        raise Invalid("this connection is not signed in")
     return identity

@@ -10,9 +10,8 @@ import logging
 from cachetools import LRUCache
 from flask import current_app
 
-from ..extensions import db, socketio
-from ..models import Panel
-from ..services import curation
+from ..extensions import socketio
+from ..services import curation, panels, transactions
 from . import channels
 
 log = logging.getLogger(__name__)
@@ -59,7 +58,7 @@ def changed(panel_id: int) -> None:
             except Exception:  # the next change schedules another try
                 log.exception("suggestions for session %s failed", panel_id)
             finally:
-                db.session.remove()
+                transactions.release()
 
     socketio.start_background_task(later)
 
@@ -82,7 +81,7 @@ def off_the_loop(fn):
 
 
 def send(panel_id: int, pause=None) -> None:
-    panel = db.session.get(Panel, panel_id)
+    panel = panels.find_panel_by_id(panel_id)
     if panel is None:
         return
     groups = curation.suggestions(panel, pause, off_the_loop)

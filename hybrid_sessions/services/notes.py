@@ -45,6 +45,13 @@ def current_note_shape(panel: Panel, note: Note | None = None) -> dict:
     return note_shape(note, panel.slug, latest_published_version(panel.id))
 
 
+def reloaded_note_shape(panel: Panel) -> dict:
+    """The note after a change, read afresh: rows loaded before the change (items,
+    sections, sources) may be stale in this session."""
+    db.session.expire_all()
+    return current_note_shape(panel)
+
+
 def _conflict(panel: Panel) -> Conflict:
     db.session.rollback()
     return Conflict(

@@ -163,6 +163,11 @@ def get_panel(slug: object) -> Panel:
     return panel
 
 
+def find_panel_by_id(panel_id: int) -> Panel | None:
+    """The session, or None (a background task whose session was deleted meanwhile)."""
+    return db.session.get(Panel, panel_id)
+
+
 def list_panels(now: datetime) -> tuple[list[Panel], list[Panel]]:
     """(upcoming or running, soonest first; past, latest first)."""
     upcoming = db.session.scalars(
@@ -184,6 +189,14 @@ def require_moderator(moderator: Moderator | None, panel: Panel) -> Moderator:
     if not can_moderate(moderator, panel):
         raise Forbidden("you do not moderate this session")
     return moderator
+
+
+def require_moderated_panel(moderator: Moderator | None, slug: object) -> Panel:
+    """The session `slug`, if `moderator` moderates it: NotFound or Forbidden otherwise.
+    Every moderator call (API, socket event, console page) starts here."""
+    panel = get_panel(slug)
+    require_moderator(moderator, panel)
+    return panel
 
 
 def room_counts(panel_id: int) -> dict[int, int]:

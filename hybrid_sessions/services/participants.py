@@ -21,6 +21,11 @@ def get_room(panel: Panel, room_id: object) -> BreakoutRoom:
     return room
 
 
+def find_participant(participant_id: int | None) -> Participant | None:
+    """The participant, or None (never joined, or deleted)."""
+    return db.session.get(Participant, participant_id) if participant_id else None
+
+
 def _lock_room_and_check_place(room: BreakoutRoom) -> None:
     """Refuse with RoomFull when the room has no free place.
 

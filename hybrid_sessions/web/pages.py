@@ -221,7 +221,6 @@ def note_markdown_export(slug: str):
 _OFFLINE_ASSETS = (
     "css/app.css",
     "js/common.js",
-    "js/room.js",
     "vendor/socket.io-4.8.4.min.js",
     "img/logo.svg",
     "favicon.svg",
@@ -229,24 +228,26 @@ _OFFLINE_ASSETS = (
 
 
 @cache
-def _offline_assets_version(static_folder: str) -> str:
-    """A hash of the files the service worker caches, so a deploy with new assets
-    replaces the old cache. Computed once per process: browsers ask for /sw.js on every
-    room page load, and the files only change with a deploy (and a restart)."""
+def _offline_assets(static_folder: str) -> tuple[tuple[str, ...], str]:
+    """The files the service worker caches (the room page's ES modules, whichever there
+    are, included), and a hash of them, so a deploy with new assets replaces the old
+    cache. Computed once per process: browsers ask for /sw.js on every room page load,
+    and the files only change with a deploy (and a restart)."""
+    room_modules = sorted(f"js/room/{p.name}" for p in (Path(static_folder) / "js" / "room").glob("*.js"))
+    names = (*_OFFLINE_ASSETS, *room_modules)
     digest = hashlib.sha256()
-    for name in _OFFLINE_ASSETS:
+    for name in names:
         digest.update((Path(static_folder) / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return names, digest.hexdigest()[:16]
 
 
 @bp.get("/sw.js")
 def service_worker():
     """The service worker that lets a room page reload offline (served at the root so
     its scope covers every page)."""
+    names, version = _offline_assets(current_app.static_folder)
     body = render_template(
-        "sw.js",
-        version=_offline_assets_version(current_app.static_folder),
-        assets=[url_for("static", filename=name) for name in _OFFLINE_ASSETS],
+        "sw.js", version=version, assets=[url_for("static", filename=name) for name in names]
     )
     return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 

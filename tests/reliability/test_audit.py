@@ -78,7 +78,7 @@ def test_a_refused_action_is_not_in_the_audit_log(client, scenario, sock):
 def test_a_forbidden_event_leaves_a_security_line_with_a_token_hash_not_the_token(scenario, sock, caplog):
     token = scenario["ewa"][1]
     participant = sock(token)
-    with caplog.at_level(logging.WARNING, logger="hybrid_sessions.live.handlers"):
+    with caplog.at_level(logging.WARNING, logger="hybrid_sessions.live.events"):
         ack = participant.emit("note:publish", {"slug": scenario["slug"]}, callback=True)
     assert ack["error"]["code"] == "forbidden"
     [line] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("security:")]

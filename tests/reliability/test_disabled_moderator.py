@@ -2,7 +2,7 @@
 
 import uuid
 
-from hybrid_sessions.live.handlers import revalidate_moderators
+from hybrid_sessions.live.connection import revalidate_moderators
 
 
 def test_disabling_an_account_closes_its_open_console_within_one_check(app, runner, make, scenario, sock):

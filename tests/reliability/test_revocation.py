@@ -3,7 +3,7 @@ disable end earlier sign-ins and tokens (also on open sockets); tokens expire; t
 operator lists and revokes them from the command line."""
 
 from hybrid_sessions.extensions import db
-from hybrid_sessions.live.handlers import revalidate_moderators
+from hybrid_sessions.live.connection import revalidate_moderators
 from hybrid_sessions.services import accounts
 from tests.conftest import PASSWORD
 

@@ -348,7 +348,11 @@ def test_the_service_worker_is_served_from_the_root_with_a_content_version(clien
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.headers["Cache-Control"] == "no-cache"
     body = response.get_data(as_text=True)
-    assert "/static/vendor/socket.io-4.8.4.min.js" in body and "/static/js/room.js" in body
+    assert (
+        "/static/vendor/socket.io-4.8.4.min.js" in body
+        and "/static/js/room/main.js" in body
+        and "/static/js/room/outbox.js" in body
+    )
     assert re.search(r'const VERSION = "[0-9a-f]{16}";', body)
 
 
