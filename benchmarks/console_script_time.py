@@ -6,8 +6,8 @@ Chrome DevTools Protocol's `Performance.getMetrics` gives the main thread's
 ScriptDuration (JavaScript) and TaskDuration (script + style + layout + paint work)
 before and after, divided by K. Target: script <= 16 ms per post at 5,000 posts.
 
-    python benchmarks/console_script_time.py          # 500 posts (about a minute)
-    python benchmarks/console_script_time.py --full   # 500 and 5,000 posts
+    python -m benchmarks.console_script_time          # 500 posts (about a minute)
+    python -m benchmarks.console_script_time --full   # 500 and 5,000 posts
 """
 
 import argparse
@@ -17,13 +17,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from benchmarks.curation_session import generate  # noqa: E402
-from benchmarks.curation_tools import Crowd, Person, bench_server, session_with_rooms  # noqa: E402
-from tests.e2e.helpers import join_in_browser, sign_in  # noqa: E402
+from benchmarks.curation_session import generate
+from benchmarks.curation_tools import Crowd, Person, bench_server, session_with_rooms
+from harness.browser import join_in_browser, sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 ARRIVING = 20  # posts measured per run

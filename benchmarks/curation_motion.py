@@ -22,25 +22,22 @@ time the UI takes to show each action's result, and estimates a person's total t
 with a reading allowance per decision. Screenshots of the suggested merges at 1280x800 and
 1920x1080 go to artifacts/screenshots/.
 
-    python benchmarks/curation_motion.py          # 120 posts in 8 rooms (about a minute)
-    python benchmarks/curation_motion.py --full   # 300 posts in 20 rooms
+    python -m benchmarks.curation_motion          # 120 posts in 8 rooms (about a minute)
+    python -m benchmarks.curation_motion --full   # 300 posts in 20 rooms
 """
 
 import argparse
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from benchmarks.curation_session import generate  # noqa: E402
-from benchmarks.curation_tools import Crowd, bench_server, session_with_rooms  # noqa: E402
-from tests.e2e.helpers import sign_in  # noqa: E402
+from benchmarks.curation_session import generate
+from benchmarks.curation_tools import Crowd, bench_server, session_with_rooms
+from harness.browser import sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"

@@ -2,16 +2,14 @@
 limits, a session with N rooms, and people who post through the public socket API."""
 
 import itertools
-import sys
 import uuid
 from pathlib import Path
 
 import requests
-import socketio
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tests.servers import ServerProcess, create_session  # noqa: E402
+from harness.api import create_session
+from harness.live import LiveClient
+from harness.servers import ServerProcess
 
 # A benchmark posts thousands of times from few people: the per-person limits would
 # only measure the rate limiter.
@@ -49,28 +47,24 @@ class Person:
         self.connect()
 
     def connect(self) -> None:
-        self.client = socketio.Client(reconnection=False)
-        self.client.connect(self.base, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
-        ack = self.client.call("room:join", {"room_id": self.room_id}, timeout=30)
-        assert ack["ok"], ack
+        self.client = LiveClient(self.base, self.token, wait_timeout=10)
+        self.client.ok("room:join", {"room_id": self.room_id}, timeout=30)
 
     def post(self, text: str) -> dict:
         # A busy server (thousands of posts being loaded) may have dropped an idle
         # connection; a person would simply reconnect.
         if not self.client.connected:
             self.connect()
-        ack = self.client.call(
+        ack = self.client.ok(
             "rec:post", {"room_id": self.room_id, "client_id": str(uuid.uuid4()), "text": text}, timeout=120
         )
-        assert ack["ok"], ack
         return ack["recommendation"]
 
     def vote(self, rec_id: int) -> None:
-        ack = self.client.call("rec:vote", {"recommendation_id": rec_id}, timeout=30)
-        assert ack["ok"], ack
+        self.client.ok("rec:vote", {"recommendation_id": rec_id}, timeout=30)
 
     def close(self) -> None:
-        self.client.disconnect()
+        self.client.close()
 
 
 class Crowd:

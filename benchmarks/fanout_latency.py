@@ -5,25 +5,23 @@ room receives every post; peers are spread over the processes in the two-process
 so most deliveries cross Redis. Prints a results table and writes JSON to
 benchmarks/results/. Timings are reported, never asserted.
 
-    python benchmarks/fanout_latency.py [--peers 20] [--posts 60] [--rate 10]
+    python -m benchmarks.fanout_latency [--peers 20] [--posts 60] [--rate 10]
 """
 
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
-import socketio
+from harness.api import create_session, join, moderator_token
+from harness.live import LiveClient
+from harness.servers import Cluster, PostgresDatabase, ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.servers import Cluster, PostgresDatabase, ServerProcess, create_session, join, moderator_token  # noqa: E402
 
 
 def percentile(values, q):
@@ -49,13 +47,10 @@ def measure(bases: list[str], peers: int, posts: int, rate: float) -> dict:
 
     clients = []
     for n in range(peers):
-        client = socketio.Client(reconnection=False)
-        client.on("rec:new", on_new)
         base = bases[n % len(bases)]
-        client.connect(
-            base, auth={"token": join(base, slug, f"P{n}", room)}, transports=["websocket"], wait_timeout=10
-        )
-        assert client.call("room:join", {"room_id": room}, timeout=10)["ok"]
+        client = LiveClient(base, join(base, slug, f"P{n}", room), wait_timeout=10)
+        client.on("rec:new", on_new)
+        client.ok("room:join", {"room_id": room})
         clients.append(client)
     writers = clients  # posts come from everyone in turn (rate limits are per person)
     acks = []
@@ -76,7 +71,7 @@ def measure(bases: list[str], peers: int, posts: int, rate: float) -> dict:
     while received[0] < expected and time.monotonic() < deadline:
         time.sleep(0.05)
     for client in clients:
-        client.disconnect()
+        client.close()
     return {
         "deliveries_expected": expected,
         "deliveries_lost": expected - received[0],

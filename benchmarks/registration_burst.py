@@ -1,8 +1,8 @@
 """Registration burst: many people registering for an event within one minute, against
 a real server (`python wsgi.py`, eventlet, embedded SQLite unless --database-url).
 
-    python benchmarks/registration_burst.py            # small: 150 sign-ups in 5 s (< 30 s in all)
-    python benchmarks/registration_burst.py --full     # 1,000 sign-ups arriving within 60 s
+    python -m benchmarks.registration_burst            # small: 150 sign-ups in 5 s (< 30 s in all)
+    python -m benchmarks.registration_burst --full     # 1,000 sign-ups arriving within 60 s
 
 Each person chooses one of the seven study visits of the 2014 Kraków programme (12–20
 places each, so most land on waiting lists) at a uniformly random moment of the window.
@@ -24,10 +24,8 @@ from pathlib import Path
 import aiohttp
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.servers import ServerProcess, moderator_token  # noqa: E402
+from harness.api import moderator_token
+from harness.servers import ServerProcess
 
 CAPACITIES = [20, 12, 20, 15, 15, 15, 15]
 

@@ -243,5 +243,5 @@ def write_report(report: dict, out_dir: Path) -> tuple[str, list[str]]:
 if __name__ == "__main__":
     import sys
 
-    # Re-render a saved run: python benchmarks/report.py benchmarks/results/bench-….json
+    # Re-render a saved run: python -m benchmarks.report benchmarks/results/bench-….json
     print(render(json.loads(Path(sys.argv[1]).read_text()))[0])

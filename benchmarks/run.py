@@ -1,8 +1,8 @@
 """The benchmark suite: the product against a bare Flask-SocketIO baseline measured in the
 same run. One command:
 
-    python benchmarks/run.py          # the CI scale: small, under 2 minutes
-    python benchmarks/run.py --full   # the full scale (1,000 people in 100 rooms), 3 runs each
+    python -m benchmarks.run          # the CI scale: small, under 2 minutes
+    python -m benchmarks.run --full   # the full scale (1,000 people in 100 rooms), 3 runs each
 
 The server under test is pinned to core 0 and the load generator to core 1 (taskset /
 sched_setaffinity). Every configuration runs `--runs` times (3 at full scale) and is
@@ -26,11 +26,12 @@ from pathlib import Path
 import requests
 import socketio
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from benchmarks import loadgen, storm
+from harness.api import moderator_token
+from harness.live import LiveClient
+from harness.servers import RedisServer, ServerProcess
 
-from benchmarks import loadgen, storm  # noqa: E402
-from tests.servers import RedisServer, ServerProcess, moderator_token  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SERVER_CORE, LOAD_CORE = "0", 1
 # The per-person and per-address limits protect a real event; a load generator is one
@@ -301,7 +302,7 @@ async def _cookies(target: Target, slug: str, room_ids: list[int], n: int) -> li
 
 
 def _moderator_cookie(base: str) -> str:
-    from tests.servers import MODERATORS
+    from harness.servers import MODERATORS
 
     http = requests.Session()
     page = http.get(f"{base}/login")
@@ -372,7 +373,8 @@ def _seed(target: Target, scale: dict) -> dict:
     out = subprocess.run(
         [
             sys.executable,
-            "benchmarks/seed.py",
+            "-m",
+            "benchmarks.seed",
             str(scale["p3_stored"]),
             str(scale["p3_snapshot"]),
             str(scale["p3_items"]),
@@ -390,17 +392,12 @@ def p4_pages(target: Target, scale: dict) -> dict:
     """P4: pages under 50 concurrent connections (wrk)."""
     if target.kind == "product":
         slug, _ = target.session(4)
-        moderator = socketio.Client(reconnection=False)
-        moderator.connect(
-            target.base, auth={"token": target.token}, transports=["websocket"], wait_timeout=10
-        )
-        moderator.call(
-            "note:merge",
-            {"slug": slug, "recommendation_ids": [], "text": "Punkt notatki", "section": "A"},
-            timeout=10,
-        )
-        moderator.call("note:publish", {"slug": slug}, timeout=10)
-        moderator.disconnect()
+        with LiveClient(target.base, target.token, wait_timeout=10) as moderator:
+            moderator.call(
+                "note:merge",
+                {"slug": slug, "recommendation_ids": [], "text": "Punkt notatki", "section": "A"},
+            )
+            moderator.call("note:publish", {"slug": slug})
         urls = {"panel": f"/s/{slug}", "note": f"/s/{slug}/note"}
     else:
         urls = {"hello": "/hello"}

@@ -1,22 +1,19 @@
 """Fill a product database the way a long event would, for P3 (run with the server's
 environment): prints the slugs and rooms it made as one JSON line.
 
-    python benchmarks/seed.py STORED SNAPSHOT ITEMS
+    python -m benchmarks.seed STORED SNAPSHOT ITEMS
 """
 
 import json
 import sys
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
-
-from hybrid_sessions import create_app  # noqa: E402
-from hybrid_sessions.extensions import db  # noqa: E402
-from hybrid_sessions.models import (  # noqa: E402
+from hybrid_sessions import create_app
+from hybrid_sessions.extensions import db
+from hybrid_sessions.models import (
     Moderator,
     NoteItem,
     NoteItemSource,
@@ -25,7 +22,7 @@ from hybrid_sessions.models import (  # noqa: E402
     Participant,
     Recommendation,
 )
-from hybrid_sessions.services import notes, panels, participants  # noqa: E402
+from hybrid_sessions.services import notes, panels, participants
 
 
 def session_with_posts(moderator, title: str, count: int, rooms: int = 10, people: int = 200):
@@ -74,7 +71,7 @@ def main() -> None:
         growth, growth_rooms = session_with_posts(moderator, "Historia", stored, rooms=100, people=1000)
         big, _ = session_with_posts(moderator, "Migawka", snapshot)
         long_note, _ = session_with_posts(moderator, "Długa notatka", items)
-        note = notes.get_note(long_note)
+        note = notes.get_or_create_note(long_note)
         rec_ids = list(
             db.session.scalars(sa.select(Recommendation.id).where(Recommendation.panel_id == long_note.id))
         )

@@ -4,17 +4,15 @@ version of the similarity index compares every pair of posts on each change, whi
 5,000 posts stalls the server for minutes. Used by `console_script_time.py --no-suggestions`."""
 
 import runpy
-import sys
 from pathlib import Path
 
 import eventlet
 
 eventlet.monkey_patch()  # as wsgi.py does first; it repeats it harmlessly
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from hybrid_sessions.services import similarity  # noqa: E402 - after monkey-patching
 
-from hybrid_sessions.services import similarity  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 similarity.SimilarityIndex.groups = lambda self, exclude=(), cannot_link=(): []
 runpy.run_path(str(ROOT / "wsgi.py"), run_name="__main__")

@@ -1,7 +1,7 @@
 """Quality of the duplicate suggestions on the evaluation set (benchmarks/similarity/).
 
-    python benchmarks/similarity_eval.py           # the table: per list, dev vs held-out, with/without morfeusz2
-    python benchmarks/similarity_eval.py --tune    # grid search of the constants on the DEV lists only
+    python -m benchmarks.similarity_eval           # the table: per list, dev vs held-out, with/without morfeusz2
+    python -m benchmarks.similarity_eval --tune    # grid search of the constants on the DEV lists only
 
 Top-3: share of posts that have a gold partner (another post of their idea) for which
 `similar(post, 3)` holds at least one. Pairs: every pair of posts inside one suggested
@@ -12,14 +12,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.similarity import load_lists  # noqa: E402
-from hybrid_sessions.services import similarity  # noqa: E402
+from benchmarks.similarity import load_lists
+from hybrid_sessions.services import similarity
 
 
 def evaluate(lst: dict, lemmatise: bool) -> dict:

@@ -1,7 +1,7 @@
 """Speed of the duplicate suggestions at session size (issue 11: suggestions within 1 s of
 a post at 5,000 posts).
 
-    python benchmarks/similarity_speed.py [--posts 5000]
+    python -m benchmarks.similarity_speed [--posts 5000]
 
 Posts come from `curation_session.generate` (the evaluation set's ideas, varied). Prints:
 building the index in one go (`upsert_many`, as when a session is loaded), one more post
@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.curation_session import generate  # noqa: E402
-from hybrid_sessions.services import similarity  # noqa: E402
+from benchmarks.curation_session import generate
+from hybrid_sessions.services import similarity
 
 
 def measure(n: int, lemmatise: bool) -> dict:

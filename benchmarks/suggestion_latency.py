@@ -1,8 +1,8 @@
 """Suggestion latency: how long after a post a watching moderator sees it in a merge
 suggestion, with 500 and 5,000 posts in the session (target: within 1 s at 5,000).
 
-    python benchmarks/suggestion_latency.py              # 500 and 5,000 posts
-    python benchmarks/suggestion_latency.py --sizes 500  # the CI scale
+    python -m benchmarks.suggestion_latency              # 500 and 5,000 posts
+    python -m benchmarks.suggestion_latency --sizes 500  # the CI scale
 
 A real server (`python wsgi.py`, eventlet, SQLite) and a session of 20 rooms filled with
 the generated curation session (`benchmarks/curation_session.py`: realistic Polish, ~40 %
@@ -27,12 +27,10 @@ from pathlib import Path
 import aiohttp
 import socketio
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.curation_session import generate, vary  # noqa: E402
-from benchmarks.run import NO_LIMITS  # noqa: E402
-from tests.servers import ServerProcess, moderator_token  # noqa: E402
+from benchmarks.curation_session import generate, vary
+from benchmarks.run import NO_LIMITS
+from harness.api import moderator_token
+from harness.servers import ServerProcess
 
 ROOMS = 20
 PEOPLE = 100

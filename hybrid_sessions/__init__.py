@@ -6,11 +6,12 @@ import secrets
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, request, session
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
+from . import cookie
 from .extensions import babel, csrf, db, limiter, migrate, socketio
 from .instance import private_database_file, private_folder, write_private
 from .live.packet import TextPacket
@@ -55,7 +56,7 @@ def choose_locale(asked: str | None, accepted, chosen: str | None = None) -> str
 
 
 def select_locale() -> str:
-    return choose_locale(request.args.get("lang"), request.accept_languages, session.get("lang"))
+    return choose_locale(request.args.get("lang"), request.accept_languages, cookie.language())
 
 
 def create_app(config_class: type = Config, **overrides) -> Flask:

@@ -249,7 +249,7 @@ def load_demo() -> tuple[str, str | None]:
             timezone="Europe/Warsaw",
             about=ABOUT,
             join_info=JOIN_INFO,
-            moderator=panels.PersonInput(*HOST),
+            host=panels.PersonInput(*HOST),
             guests=[panels.PersonInput(*g) for g in GUESTS],
             rooms=[panels.RoomInput(n, p, "", c) for n, p, c in ROOMS],
         ),

@@ -73,7 +73,7 @@ class SessionBody(Schema):
             timezone=self.timezone or default_timezone,
             about=self.about,
             join_info=self.join_info,
-            moderator=PersonInput(self.moderator.name, self.moderator.bio) if self.moderator else None,
+            host=PersonInput(self.moderator.name, self.moderator.bio) if self.moderator else None,
             guests=[PersonInput(g.name, g.bio) for g in self.guests],
             rooms=[RoomInput(r.name, r.prompt, r.facilitator, r.capacity) for r in self.rooms],
             co_moderators=list(self.co_moderators),

@@ -12,12 +12,22 @@ from hybrid_sessions import create_app
 from hybrid_sessions.extensions import db, socketio
 from hybrid_sessions.live import suggestions
 from hybrid_sessions.models import Moderator, Participant
-from hybrid_sessions.services import accounts, curation, panels, participants, recommendations
+from hybrid_sessions.services import accounts, curation, notes, panels, participants, recommendations
 
 PASSWORD = "correct horse battery"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """A test that uses the browser is marked `browser` (deselected by a plain `pytest`), so
+    no test has to remember the marker; tests that start PostgreSQL databases, Redis or
+    nginx carry their markers themselves (tests/infra)."""
+    for item in items:
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
@@ -102,10 +112,21 @@ class Factory:
 
     def post(self, participant_id, room_id, text="Więcej ławek w parku"):
         with self.app.app_context():
-            room = participants.find_room(room_id)
+            room = participants.get_room_by_id(room_id)
             participant = db.session.get(Participant, participant_id)
             rec, _ = recommendations.post_recommendation(room, participant, str(uuid.uuid4()), text)
             return rec.id
+
+    def published_note(
+        self, slug, moderator_id, rec_ids, text="Więcej ławek", section="Przestrzeń", summary=None
+    ):
+        """The moderator merges the posts into one note item and publishes the note."""
+        with self.app.app_context():
+            panel, actor = panels.get_panel(slug), db.session.get(Moderator, moderator_id)
+            if summary is not None:
+                notes.set_summary(panel, summary, actor)
+            notes.merge_into_note(panel, list(rec_ids), text, section, actor)
+            notes.publish_note(panel, actor)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ idea is one post (what one room typed), so posts of one block share a gold clust
 block of one line is an idea only one room had. Posts of one cluster are put in
 different rooms, as in a real session.
 
-    python benchmarks/similarity/build.py
+    python -m benchmarks.similarity.build
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ signed-out moderator, an erased participant)."""
 
 import logging
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_socketio import join_room
 
 from ..extensions import socketio
@@ -79,7 +79,7 @@ def connect(auth=None):
     """Accept a bearer token (auth={"token": ...}) or the browser's session cookie."""
     try:
         token = auth.get("token") if isinstance(auth, dict) else None
-        who = from_token(token) if token else from_cookie(session)
+        who = from_token(token) if token else from_cookie()
     except DomainError as exc:
         raise ConnectionRefusedError(exc.code) from None
     finally:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from flask import request
 
+from .. import cookie
 from ..models import Moderator, Participant
 from ..services import accounts, participants
 from ..services.errors import Forbidden, Invalid, Unauthorized
@@ -78,16 +79,14 @@ def from_token(token: object) -> Identity:
     raise Unauthorized("unknown or revoked token")
 
 
-def from_cookie(cookie_session) -> Identity:
+def from_cookie() -> Identity:
     """The signed-in moderator and the sessions this browser joined."""
     identity = Identity()
-    moderator = accounts.signed_in_moderator(
-        cookie_session.get("moderator_id"), cookie_session.get("moderator_epoch")
-    )
+    moderator = cookie.signed_in_moderator()
     if moderator is not None:
         identity.moderator_id = moderator.id
         identity.moderator_epoch = moderator.session_epoch
-    tokens = list((cookie_session.get("participant_tokens") or {}).values())
+    tokens = cookie.participant_tokens()
     for token in tokens:
         participant = accounts.participant_for_token(token)
         if participant is not None:

@@ -14,7 +14,7 @@ from .identity import me
 @event("room:join", schemas.RoomJoin)
 def room_join(data: schemas.RoomJoin) -> dict:
     """Enter a breakout room (moving from another, if places allow); get its posts."""
-    room = participants.find_room(data.room_id)
+    room = participants.get_room_by_id(data.room_id)
     participant = me().participant_in(room.panel_id)
     moved, left = participants.enter_room(participant, room)
     if left is not None:
@@ -29,7 +29,7 @@ def room_join(data: schemas.RoomJoin) -> dict:
 def rec_post(data: schemas.RecPost) -> dict:
     """Post a recommendation. The ack comes after the commit; a retried client_id
     returns the first post and adds nothing."""
-    room = participants.find_room(data.room_id)
+    room = participants.get_room_by_id(data.room_id)
     participant = me().participant_in(room.panel_id)
     rate_limits.per_participant("RATE_LIMIT_POST", participant.id)
     rec, created = recommendations.post_recommendation(room, participant, data.client_id, data.text)

@@ -57,10 +57,15 @@ class Panel(db.Model):
 
 
 class PanelPerson(db.Model):
-    """The panel's moderator (host) or a guest, with a bio, as on the panel page."""
+    """The panel's host or a guest, with a bio, as on the panel page.
+
+    The host is a person on the programme, not an account: the contract calls them
+    `moderator` (so does the stored role), while `Panel.moderators` are the accounts
+    that run the session's console.
+    """
 
     __tablename__ = "panel_people"
-    HOST = "moderator"
+    HOST = "moderator"  # the stored role value of the host
     GUEST = "guest"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

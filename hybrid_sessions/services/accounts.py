@@ -3,8 +3,10 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -14,9 +16,19 @@ from .errors import Invalid, Unauthorized
 from .text import clean_text
 
 MIN_PASSWORD = 8
-# Checked against when the email is unknown, so a wrong email costs as long as a wrong
-# password and response times do not tell which accounts exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def _hash_method() -> str:
+    """PASSWORD_HASH_METHOD: scrypt in every real deployment; only the test config sets a
+    cheap one, because hashing would otherwise dominate test set-up."""
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the email is unknown, so a wrong email costs as long as a wrong
+    password and response times do not tell which accounts exist."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def new_token(prefix: str) -> str:
@@ -50,7 +62,7 @@ def create_or_update_moderator(
     else:
         # A password reset ends every access given before it: tokens and sign-ins.
         _end_all_access(moderator)
-    moderator.password_hash = generate_password_hash(password)
+    moderator.password_hash = generate_password_hash(password, method=_hash_method())
     moderator.is_active = True
     if display_name is not None:
         moderator.display_name = clean_text(
@@ -144,7 +156,7 @@ def authenticate(email: object, password: object) -> Moderator:
         email = None
     moderator = db.session.scalar(sa.select(Moderator).where(Moderator.email == email)) if email else None
     password = password if isinstance(password, str) else ""
-    ok = check_password_hash(moderator.password_hash if moderator else _DUMMY_HASH, password)
+    ok = check_password_hash(moderator.password_hash if moderator else _dummy_hash(_hash_method()), password)
     if not ok or moderator is None or not moderator.is_active:
         raise Unauthorized("wrong email or password")
     return moderator

@@ -1,4 +1,11 @@
-"""Finding a row by an id that came from a client; keeping rows loaded across a commit."""
+"""Finding a row by an id that came from a client; keeping rows loaded across a commit.
+
+Naming across services: `get_*` returns the row or raises NotFound (`get_panel`,
+`get_room_by_id`, `get_recommendation`); `find_*` returns the row or None
+(`find_panel_by_id`, `find_participant`); `require_*` returns what it checked or raises
+Forbidden/NotFound (`require_moderator`, `require_moderated_panel`); a name that also
+writes says so (`get_or_create_note`).
+"""
 
 from contextlib import contextmanager
 

@@ -31,7 +31,9 @@ MAX_SOURCES = 200
 MAX_SUMMARY = 20000
 
 
-def get_note(panel: Panel) -> Note:
+def get_or_create_note(panel: Panel) -> Note:
+    """The session's working note; a session made before notes existed gets an empty
+    one, committed at once."""
     note = db.session.scalar(sa.select(Note).where(Note.panel_id == panel.id))
     if note is None:
         note = Note(panel_id=panel.id)
@@ -41,7 +43,7 @@ def get_note(panel: Panel) -> Note:
 
 
 def current_note_shape(panel: Panel, note: Note | None = None) -> dict:
-    note = note or get_note(panel)
+    note = note or get_or_create_note(panel)
     return note_shape(note, panel.slug, latest_published_version(panel.id))
 
 
@@ -161,7 +163,7 @@ def merge_into_note(
     rec_ids = _ids(recommendation_ids, "recommendation_ids", MAX_SOURCES)
     text = _item_text(text)
     title = _section_title(section)
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     recs = _free_recommendations(panel, rec_ids)
     before = _bump(panel, note, expected_version)
     target = _section_for(note, title)
@@ -216,7 +218,7 @@ def add_to_item(
     rec_ids = _ids(recommendation_ids, "recommendation_ids", MAX_SOURCES)
     if not rec_ids:
         raise Invalid("recommendation_ids: give at least one recommendation")
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     item = _get_item(note, item_id)
     if len(item.sources) + len(rec_ids) > MAX_SOURCES:
         raise Invalid(f"an item has at most {MAX_SOURCES} sources")
@@ -237,7 +239,7 @@ def edit_item(
     expected_version: int | None = None,
 ) -> NoteItem:
     """Reword an item, or move it to another (possibly new) section."""
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     item = _get_item(note, item_id)
     new_text = _item_text(text) if text is not None else None
     new_title = _section_title(section) if section is not None else None
@@ -263,7 +265,7 @@ def edit_item(
 
 def remove_item(panel: Panel, item_id: object, actor: Moderator, expected_version: int | None = None) -> None:
     """Delete an item; its recommendations become free to merge again."""
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     item = _get_item(note, item_id)
     before = _bump(panel, note, expected_version)
     section = item.section
@@ -297,7 +299,7 @@ def move_item(
     expected_version: int | None = None,
 ) -> NoteItem:
     """Put an item at `position` (0-based) within its section or another section."""
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     item = _get_item(note, item_id)
     target = item.section if section_id is None else _get_section(note, section_id)
     position = _position(position, len(target.items) + (0 if target is item.section else 1))
@@ -315,7 +317,7 @@ def move_section(
     actor: Moderator,
     expected_version: int | None = None,
 ) -> None:
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     section = _get_section(note, section_id)
     before = _bump(panel, note, expected_version)
     note.sections.remove(section)
@@ -332,7 +334,7 @@ def rename_section(
     actor: Moderator,
     expected_version: int | None = None,
 ) -> None:
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     section = _get_section(note, section_id)
     title = _section_title(title)
     if any(s.id != section.id and s.title.casefold() == title.casefold() for s in note.sections):
@@ -348,7 +350,7 @@ def delete_section(
 ) -> None:
     """Delete an empty section. One with items must be emptied first, so no item is
     ever removed as a side effect."""
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     section = _get_section(note, section_id)
     if section.items:
         raise Invalid("move or remove this section's items first")
@@ -361,7 +363,7 @@ def delete_section(
 
 def set_summary(panel: Panel, summary: object, actor: Moderator, expected_version: int | None = None) -> None:
     text = clean_text(summary, "summary", max_len=MAX_SUMMARY, min_len=0)
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     before = _bump(panel, note, expected_version)
     audit.record(panel, actor, "note.summary", length=len(text))
     note.summary = text
@@ -370,7 +372,7 @@ def set_summary(panel: Panel, summary: object, actor: Moderator, expected_versio
 
 def publish_note(panel: Panel, actor: Moderator) -> NoteVersion:
     """Freeze the working copy into the next published version."""
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     shape = note_shape(note, panel.slug, None)
     content = {
         "slug": panel.slug,
@@ -428,7 +430,7 @@ def redo(panel: Panel, actor: Moderator, expected_version: int | None = None) ->
 
 
 def _history_step(panel: Panel, actor: Moderator, expected_version: int | None, undoing: bool) -> None:
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     change = note_history.last_done(note.id) if undoing else note_history.first_undone(note.id)
     if change is None:
         raise NotFound("nothing to undo" if undoing else "nothing to redo")
@@ -451,7 +453,7 @@ def restore_published(
     if not isinstance(number, int) or isinstance(number, bool):
         raise Invalid("published_version must be an integer")
     version = get_published(panel, number)
-    note = get_note(panel)
+    note = get_or_create_note(panel)
     before = _bump(panel, note, expected_version)
     content = version.content
     note_history.restore(

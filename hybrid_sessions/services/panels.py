@@ -47,7 +47,9 @@ class PanelInput:
     about: str = ""
     join_info: str = ""
     timezone: str = "Europe/Warsaw"
-    moderator: PersonInput | None = None
+    # The panel's host as shown on its page (the contract's `moderator` person), not an
+    # account: the accounts that run the session are `actor` and `co_moderators`.
+    host: PersonInput | None = None
     guests: list[PersonInput] = field(default_factory=list)
     # Emails of other moderator accounts who run this session too.
     co_moderators: list[str] = field(default_factory=list)
@@ -116,8 +118,8 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
         timezone=data.timezone,
     )
     people = []
-    if data.moderator and data.moderator.name.strip():
-        people.append(_person(data.moderator, PanelPerson.HOST, 0))
+    if data.host and data.host.name.strip():
+        people.append(_person(data.host, PanelPerson.HOST, 0))
     people += [_person(g, PanelPerson.GUEST, i + 1) for i, g in enumerate(data.guests)]
     panel.people = people
     rooms = []

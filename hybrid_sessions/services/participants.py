@@ -10,12 +10,14 @@ from .lookup import by_id
 from .text import clean_text
 
 
-def find_room(room_id: object) -> BreakoutRoom:
+def get_room_by_id(room_id: object) -> BreakoutRoom:
+    """The room with this id, in any session, or NotFound."""
     return by_id(BreakoutRoom, room_id, "no such room")
 
 
-def get_room(panel: Panel, room_id: object) -> BreakoutRoom:
-    room = find_room(room_id)
+def get_panel_room(panel: Panel, room_id: object) -> BreakoutRoom:
+    """The room with this id in this session, or NotFound."""
+    room = get_room_by_id(room_id)
     if room.panel_id != panel.id:
         raise NotFound("no such room in this session")
     return room
@@ -52,7 +54,7 @@ def join_panel(
         raise Invalid('attendance must be "remote" or "in_room"')
     room = None
     if room_id is not None:
-        room = get_room(panel, room_id)
+        room = get_panel_room(panel, room_id)
         try:
             _lock_room_and_check_place(room)
         except RoomFull:
@@ -89,3 +91,15 @@ def enter_room(participant: Participant, room: BreakoutRoom) -> tuple[bool, Brea
     participant.room_id = room.id
     db.session.commit()
     return True, (db.session.get(BreakoutRoom, left) if left else None)
+
+
+def join_or_move(
+    panel: Panel, participant: Participant | None, display_name: object, attendance: object, room_id: object
+) -> tuple[Participant, str | None]:
+    """The join form: someone new joins (returns their new token); someone who joined
+    already only moves to the chosen room (the token is None: theirs stays valid, and
+    the name and attendance they gave first stay too)."""
+    if participant is None:
+        return join_panel(panel, display_name, attendance, room_id)
+    enter_room(participant, get_panel_room(panel, room_id))
+    return participant, None

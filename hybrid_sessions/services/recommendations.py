@@ -98,7 +98,7 @@ def get_recommendation(rec_id: object) -> Recommendation:
     return by_id(Recommendation, rec_id, "no such recommendation")
 
 
-def _visible_to(rec: Recommendation, participant: Participant) -> None:
+def _require_visible(rec: Recommendation, participant: Participant) -> None:
     if rec.panel_id != participant.panel_id:
         raise NotFound("no such recommendation")
 
@@ -106,7 +106,7 @@ def _visible_to(rec: Recommendation, participant: Participant) -> None:
 def vote(rec_id: object, participant: Participant) -> tuple[Recommendation, bool]:
     """+1 from a participant in the same room. Voting twice counts once."""
     rec = get_recommendation(rec_id)
-    _visible_to(rec, participant)
+    _require_visible(rec, participant)
     _require_in_room(participant, rec.room_id)
     if rec.author_id == participant.id:
         raise Forbidden("you cannot +1 your own recommendation")
@@ -132,7 +132,7 @@ def vote(rec_id: object, participant: Participant) -> tuple[Recommendation, bool
 def unvote(rec_id: object, participant: Participant) -> tuple[Recommendation, bool]:
     """Take back a +1. Taking back one that was never given changes nothing."""
     rec = get_recommendation(rec_id)
-    _visible_to(rec, participant)
+    _require_visible(rec, participant)
     _require_in_room(participant, rec.room_id)
     deleted = db.session.execute(
         sa.delete(Vote).where(Vote.recommendation_id == rec.id, Vote.participant_id == participant.id)
@@ -153,7 +153,7 @@ def unvote(rec_id: object, participant: Participant) -> tuple[Recommendation, bo
 def withdraw(rec_id: object, participant: Participant) -> tuple[Recommendation, bool]:
     """The author takes a post back. It stays in the record as withdrawn."""
     rec = get_recommendation(rec_id)
-    _visible_to(rec, participant)
+    _require_visible(rec, participant)
     if rec.author_id != participant.id:
         raise Forbidden("only the author can withdraw a recommendation")
     if rec.status == Recommendation.WITHDRAWN:

@@ -201,3 +201,43 @@ def note_shape(note: Note, slug: str, published_version: int | None) -> dict:
 def published_shape(version: NoteVersion) -> dict:
     """A published version: the frozen content with its number and time."""
     return {**version.content, "version": version.number, "published_at": iso(version.published_at)}
+
+
+# --- the JSON API's answers (addresses are made by the caller, which knows the request) --
+
+
+def session_brief(panel: Panel) -> dict:
+    """A session in `GET /sessions`."""
+    return {"slug": panel.slug, "title": panel.title}
+
+
+def session_list_shape(upcoming: list[Panel], past: list[Panel]) -> dict:
+    return {"upcoming": [session_brief(p) for p in upcoming], "past": [session_brief(p) for p in past]}
+
+
+def api_session_shape(panel: Panel, counts: dict[int, int], published_version: int | None, url: str) -> dict:
+    """`GET /sessions/<slug>` and `POST /sessions`: the Session with its page's address."""
+    return {**panel_shape(panel, counts, published_version), "url": url}
+
+
+def joined_shape(participant: Participant, token: str) -> dict:
+    """`POST /sessions/<slug>/participants`: the only answer that ever shows the token."""
+    return {
+        "participant": {
+            "id": participant.id,
+            "display_name": participant.display_name,
+            "attendance": participant.attendance,
+            "room_id": participant.room_id,
+        },
+        "token": token,
+    }
+
+
+def api_published_shape(version: NoteVersion, url: str) -> dict:
+    """`GET /sessions/<slug>/note`: a published version with its page's address."""
+    return {**published_shape(version), "url": url}
+
+
+def version_entry_shape(version: NoteVersion, url: str) -> dict:
+    """One entry of `GET /sessions/<slug>/note/versions`."""
+    return {"version": version.number, "published_at": iso(version.published_at), "url": url}

@@ -26,7 +26,7 @@ How two posts are compared (why: benchmarks/README.md, "Duplicate suggestions"):
   unrelated ideas together).
 
 Thresholds were chosen on the dev lists of `benchmarks/similarity/` and reported on the
-held-out lists (`python benchmarks/similarity_eval.py`).
+held-out lists (`python -m benchmarks.similarity_eval`).
 """
 
 from __future__ import annotations

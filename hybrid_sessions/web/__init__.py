@@ -2,12 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, render_template, request, session
+from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
+from .. import cookie
 from ..extensions import csrf
-from ..services import accounts
 
 # No inline script anywhere: page data travels in <script type="application/json">
 # blocks, which browsers never execute.
@@ -82,7 +82,5 @@ def register(app: Flask) -> None:
         return {
             "current_locale": str(get_locale()),
             "languages": {"pl": "Polski", "en": "English"},
-            "signed_in": accounts.signed_in_moderator(
-                session.get("moderator_id"), session.get("moderator_epoch")
-            ),
+            "signed_in": cookie.signed_in_moderator(),
         }

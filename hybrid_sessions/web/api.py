@@ -7,9 +7,8 @@ from ..extensions import limiter
 from ..links import absolute_url
 from ..live.broadcast import rooms_changed
 from ..models.types import utcnow
-from ..services import accounts, audit, notes, panels, participants, recommendations
+from ..services import accounts, audit, notes, panels, participants, recommendations, shapes
 from ..services.errors import DomainError, Invalid, Unauthorized
-from ..services.shapes import panel_shape, published_shape
 from . import sign_in
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -40,9 +39,12 @@ def _moderator():
 
 
 def _session_json(panel) -> dict:
-    shape = panel_shape(panel, panels.room_counts(panel.id), panels.latest_published_version(panel.id))
-    shape["url"] = absolute_url("pages.panel", slug=panel.slug)
-    return shape
+    return shapes.api_session_shape(
+        panel,
+        panels.room_counts(panel.id),
+        panels.latest_published_version(panel.id),
+        absolute_url("pages.panel", slug=panel.slug),
+    )
 
 
 def _limit(setting: str):
@@ -63,9 +65,7 @@ def issue_token():
 @bp.get("/sessions")
 def list_sessions():
     """Upcoming and past sessions, by their slugs and times."""
-    upcoming, past = panels.list_panels(utcnow())
-    brief = lambda p: {"slug": p.slug, "title": p.title}  # noqa: E731
-    return jsonify({"upcoming": [brief(p) for p in upcoming], "past": [brief(p) for p in past]})
+    return jsonify(shapes.session_list_shape(*panels.list_panels(utcnow())))
 
 
 @bp.post("/sessions")
@@ -92,34 +92,20 @@ def join(slug: str):
     participant, token = participants.join_panel(panel, body.display_name, body.attendance, body.room_id)
     if participant.room_id:
         rooms_changed(panel)
-    return jsonify(
-        {
-            "participant": {
-                "id": participant.id,
-                "display_name": participant.display_name,
-                "attendance": participant.attendance,
-                "room_id": participant.room_id,
-            },
-            "token": token,
-        }
-    ), 201
+    return jsonify(shapes.joined_shape(participant, token)), 201
 
 
 @bp.get("/sessions/<slug>/recommendations")
 def list_recommendations(slug: str):
     """Every recommendation of the session (moderators of the session only)."""
-    moderator = _moderator()
-    panel = panels.get_panel(slug)
-    panels.require_moderator(moderator, panel)
+    panel = panels.require_moderated_panel(_moderator(), slug)
     return jsonify({"recommendations": recommendations.panel_recommendations(panel)})
 
 
 @bp.get("/sessions/<slug>/audit")
 def audit_log(slug: str):
     """Who did what to the session and its note, newest first (its moderators only)."""
-    moderator = _moderator()
-    panel = panels.get_panel(slug)
-    panels.require_moderator(moderator, panel)
+    panel = panels.require_moderated_panel(_moderator(), slug)
     return jsonify({"events": audit.events(panel)})
 
 
@@ -132,24 +118,16 @@ def published_note(slug: str):
     if number is not None and not (number.isascii() and number.isdigit()):
         raise Invalid("version must be a positive integer")
     version = notes.get_published(panel, int(number) if number else None)
-    shape = published_shape(version)
-    shape["url"] = absolute_url("pages.note", slug=slug, v=version.number)
-    return jsonify(shape)
+    url = absolute_url("pages.note", slug=slug, v=version.number)
+    return jsonify(shapes.api_published_shape(version, url))
 
 
 @bp.get("/sessions/<slug>/note/versions")
 def note_versions(slug: str):
     """Every published version, newest first."""
     panel = panels.get_panel(slug)
-    return jsonify(
-        {
-            "versions": [
-                {
-                    "version": v.number,
-                    "published_at": published_shape(v)["published_at"],
-                    "url": absolute_url("pages.note", slug=slug, v=v.number),
-                }
-                for v in notes.published_versions(panel)
-            ]
-        }
-    )
+    versions = [
+        shapes.version_entry_shape(v, absolute_url("pages.note", slug=slug, v=v.number))
+        for v in notes.published_versions(panel)
+    ]
+    return jsonify({"versions": versions})

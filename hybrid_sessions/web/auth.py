@@ -7,7 +7,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -15,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from .. import cookie
 from ..services import accounts
 from ..services.errors import RateLimited, Unauthorized
 from . import safe_next, sign_in
@@ -47,19 +47,7 @@ def login():
             error = _("Too many failed sign-ins for this account. Try again in a while.")
             status = 429
         else:
-            # A fresh session on sign-in, but keep the places this browser joined.
-            joined = session.get("participant_tokens")
-            lang = session.get("lang")
-            session.clear()
-            session.permanent = True
-            session["moderator_id"] = moderator.id
-            # A password change, a sign-out or a disable bumps the account's epoch and
-            # so ends this sign-in (accounts.signed_in_moderator).
-            session["moderator_epoch"] = moderator.session_epoch
-            if joined:
-                session["participant_tokens"] = joined
-            if lang:
-                session["lang"] = lang
+            cookie.sign_in(moderator)
             return redirect(safe_next(request.args.get("next"), url_for("pages.index")))
     elif request.method == "POST":
         error = _("Enter your email and password.")
@@ -74,8 +62,7 @@ def logout():
     if EmptyForm().validate_on_submit():
         # The cookie is signed, not stored: popping it here would leave a copy taken
         # before sign-out valid for 14 days. The epoch bump ends every copy.
-        accounts.sign_out_everywhere(session.pop("moderator_id", None))
-        session.pop("moderator_epoch", None)
+        accounts.sign_out_everywhere(cookie.sign_out())
         flash(_("You are signed out."))
     return redirect(url_for("pages.index"))
 
@@ -90,6 +77,5 @@ def set_language(code: str):
     language is harmless, so this GET may change it.
     """
     if code in current_app.config["LANGUAGES"]:
-        session["lang"] = code
-        session.permanent = True
+        cookie.choose_language(code)
     return redirect(safe_next(request.args.get("next"), url_for("pages.index")))

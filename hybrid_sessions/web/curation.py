@@ -1,11 +1,12 @@
 """Curation over HTTP (CONTRACT.md section 5): suggestions, similar posts, dismissals
 and the raw-input CSV, for a bearer token or the signed-in moderator's console."""
 
-from flask import Blueprint, Response, current_app, jsonify, request, session
+from flask import Blueprint, Response, current_app, jsonify, request
 
+from .. import cookie
 from ..extensions import csrf
 from ..live import suggestions as live_suggestions
-from ..services import accounts, curation, panels
+from ..services import curation, panels
 from ..services.errors import DomainError, Invalid, Unauthorized
 from . import api
 
@@ -20,14 +21,12 @@ def _moderated_panel(slug: str):
     if request.headers.get("Authorization"):
         moderator = api._moderator()
     else:
-        moderator = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
+        moderator = cookie.signed_in_moderator()
         if moderator is None:
             raise Unauthorized("a moderator's bearer token or a signed-in moderator is required")
         if current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
-    panel = panels.get_panel(slug)
-    panels.require_moderator(moderator, panel)
-    return moderator, panel
+    return moderator, panels.require_moderated_panel(moderator, slug)
 
 
 @bp.get("/recommendations/<int:rec_id>/similar")

@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -24,13 +23,12 @@ from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import schemas
+from .. import cookie, schemas
 from ..extensions import db, limiter
 from ..links import absolute_url, shareable_url
 from ..models import Choice
 from ..models.types import utcnow
 from ..programme_file import parse_programme
-from ..services import accounts
 from ..services.errors import DomainError, Invalid, NotFound
 from ..services.events import ics, mail, programme, report
 from ..services.events import registration as reg
@@ -332,9 +330,7 @@ def _programme_context(event) -> dict:
         "sessions": programme.linked_sessions(event),
         "places_left": programme.places_left,
         "is_open": reg.is_open(event, utcnow()),
-        "can_manage": programme.can_manage(
-            accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch")), event
-        ),
+        "can_manage": programme.can_manage(cookie.signed_in_moderator(), event),
     }
 
 
@@ -534,7 +530,7 @@ def report_page(slug: str):
     """Every published session note of the event, in programme order."""
     event = _event_or_404(slug)
     parts = report.report_parts(event)
-    manager = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
+    manager = cookie.signed_in_moderator()
     return render_template(
         "events/report.html",
         event=event,

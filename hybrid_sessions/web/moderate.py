@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -38,8 +37,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..services import accounts, panels
-from ..services.errors import Conflict, DomainError, NotFound
+from .. import cookie
+from ..services import panels
+from ..services.errors import Conflict, DomainError, Forbidden, NotFound
 from ..services.panels import PanelInput, PersonInput, RoomInput
 
 bp = Blueprint("moderate", __name__)
@@ -48,7 +48,7 @@ bp = Blueprint("moderate", __name__)
 def moderator_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        moderator = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
+        moderator = cookie.signed_in_moderator()
         if moderator is None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(moderator, *args, **kwargs)
@@ -110,7 +110,7 @@ class SessionForm(FlaskForm):
             timezone=self.timezone.data,
             about=self.about.data or "",
             join_info=self.join_info.data or "",
-            moderator=PersonInput(self.host.form.name.data or "", self.host.form.bio.data or "")
+            host=PersonInput(self.host.form.name.data or "", self.host.form.bio.data or "")
             if (self.host.form.name.data or "").strip()
             else None,
             guests=[PersonInput(g.name.data, g.bio.data or "") for g in filled(self.guests)],
@@ -156,9 +156,9 @@ def new_session(moderator):
 def console(moderator, slug: str):
     """The moderator console: every room live, the note being written."""
     try:
-        panel = panels.get_panel(slug)
+        panel = panels.require_moderated_panel(moderator, slug)
     except NotFound:
         abort(404)
-    if not panels.can_moderate(moderator, panel):
+    except Forbidden:
         abort(403)
     return render_template("moderate/console.html", panel=panel, moderator=moderator)

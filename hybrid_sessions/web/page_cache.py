@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from functools import wraps
 
 from cachetools import LRUCache
-from flask import Flask, request, session
+from flask import Flask, request
 from werkzeug.wrappers import Request
+
+from .. import cookie
 
 # Copies are bounded by their total size, so a flood of distinct query strings only
 # evicts copies; it cannot grow the process.
@@ -160,7 +162,7 @@ def for_visitors(view):
     def serve(**kwargs):
         response = view(**kwargs)
         offer = request.environ.get(OFFER)
-        if offer is not None and not session:
+        if offer is not None and cookie.is_empty():
             offer["shared"] = True
         return response
 

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -24,11 +23,12 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from .. import cookie
 from ..extensions import limiter
 from ..links import shareable_url
 from ..live.broadcast import rooms_changed
 from ..models.types import utcnow
-from ..services import accounts, notes, panels, participants
+from ..services import notes, panels, participants
 from ..services.errors import DomainError, NotFound, RoomFull
 from ..services.markdown_export import note_markdown
 from ..services.shapes import published_shape
@@ -55,13 +55,6 @@ def _panel_or_404(slug: str):
         abort(404)
 
 
-def joined_participant(panel):
-    """The participant this browser joined the session as, if any."""
-    token = (session.get("participant_tokens") or {}).get(str(panel.id))
-    participant = accounts.participant_for_token(token) if token else None
-    return participant if participant is not None and participant.panel_id == panel.id else None
-
-
 @bp.get("/")
 @page_cache.for_visitors
 def index():
@@ -79,12 +72,12 @@ def panel(slug: str):
         published = notes.get_published(panel)
     except NotFound:
         published = None
-    moderator = accounts.signed_in_moderator(session.get("moderator_id"), session.get("moderator_epoch"))
+    moderator = cookie.signed_in_moderator()
     return render_template(
         "panels/panel.html",
         panel=panel,
         note=published_shape(published) if published else None,
-        participant=joined_participant(panel),
+        participant=cookie.joined_participant(panel),
         counts=panels.room_counts(panel.id),
         can_moderate=panels.can_moderate(moderator, panel),
     )
@@ -105,7 +98,7 @@ class JoinForm(FlaskForm):
 def join(slug: str):
     """Join as a participant: a name, in the room or remote, and a breakout room."""
     panel = _panel_or_404(slug)
-    participant = joined_participant(panel)
+    participant = cookie.joined_participant(panel)
     form = JoinForm()
     form.room_id.choices = [SelectChoice(r.id, r.name) for r in panel.rooms]
     if request.method == "GET":
@@ -120,16 +113,11 @@ def join(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            if participant is None:
-                participant, token = participants.join_panel(
-                    panel, form.display_name.data, form.attendance.data, form.room_id.data
-                )
-                tokens = dict(session.get("participant_tokens") or {})
-                tokens[str(panel.id)] = token
-                session["participant_tokens"] = tokens
-                session.permanent = True
-            else:
-                participants.enter_room(participant, participants.get_room(panel, form.room_id.data))
+            participant, token = participants.join_or_move(
+                panel, participant, form.display_name.data, form.attendance.data, form.room_id.data
+            )
+            if token is not None:
+                cookie.remember_participant(panel, token)
         except RoomFull:
             error, status = _("This room is full. Please choose another one."), 409
         except DomainError as exc:
@@ -154,10 +142,10 @@ def room(slug: str, room_id: int):
     """The live breakout room."""
     panel = _panel_or_404(slug)
     try:
-        room = participants.get_room(panel, room_id)
+        room = participants.get_panel_room(panel, room_id)
     except NotFound:
         abort(404)
-    participant = joined_participant(panel)
+    participant = cookie.joined_participant(panel)
     if participant is None:
         return redirect(url_for("pages.join", slug=slug, room=room_id))
     return render_template(

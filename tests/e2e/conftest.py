@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.servers import MODERATORS, ROOT, ServerProcess, create_session, moderator_token  # noqa: F401
+from harness.servers import ServerProcess
 
 
 @pytest.fixture(scope="session")

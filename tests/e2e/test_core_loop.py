@@ -5,8 +5,8 @@ import re
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import create_session
-from tests.e2e.helpers import join_in_browser, post_in_browser, sign_in
+from harness.api import create_session
+from harness.browser import join_in_browser, post_in_browser, sign_in
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},

@@ -5,7 +5,7 @@ post does not move or unfocus what the moderator is on."""
 from playwright.sync_api import expect
 
 from benchmarks.curation_tools import Crowd, session_with_rooms
-from tests.e2e.helpers import sign_in
+from harness.browser import sign_in
 
 LIBRARY = (
     "Elastyczne godziny otwarcia biblioteki wieczorami",

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import sign_in
+from harness.browser import sign_in
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},

@@ -6,8 +6,8 @@ import re
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import sign_in
-from tests.servers import moderator_token
+from harness.api import moderator_token
+from harness.browser import sign_in
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},

@@ -1,11 +1,11 @@
 """Issue 9, point 3: what a page hides with the `hidden` attribute is really hidden, in a
 real browser: the room page's "note is published" banner appears only after a publish."""
 
-import socketio
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import create_session, moderator_token
-from tests.e2e.helpers import join_in_browser, sign_in
+from harness.api import create_session, moderator_token
+from harness.browser import join_in_browser, sign_in
+from harness.live import LiveClient
 
 SHOWN_THOUGH_HIDDEN = """() => [...document.querySelectorAll('[hidden]')]
     .filter(n => n.tagName !== 'INPUT' && getComputedStyle(n).display !== 'none')
@@ -29,10 +29,6 @@ def test_the_published_banner_shows_only_after_publish_and_nothing_hidden_is_dis
     expect(console.locator("#note-empty")).to_be_visible()
     assert console.evaluate(SHOWN_THOUGH_HIDDEN) == []
 
-    moderator = socketio.Client(reconnection=False)
-    moderator.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=5)
-    try:
+    with LiveClient(base, token) as moderator:
         assert moderator.call("note:publish", {"slug": slug}, timeout=10)["ok"]
-    finally:
-        moderator.disconnect()
     expect(page.locator("#published-banner")).to_be_visible()

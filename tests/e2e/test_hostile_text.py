@@ -5,11 +5,11 @@ import re
 import uuid
 
 import requests
-import socketio
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import join_in_browser, sign_in
-from tests.servers import create_session, moderator_token
+from harness.api import create_session, join, moderator_token
+from harness.browser import join_in_browser, sign_in
+from harness.live import LiveClient
 
 HOSTILE = [
     "<script>window.__xss = 1</script>",
@@ -37,21 +37,13 @@ def test_hostile_text_is_shown_literally_and_runs_nothing(server, contexts):
     ids = []
     # Two writers: one person's six posts in a row would meet the posting rate limit.
     for name, texts in ((HOSTILE[1], HOSTILE[:3]), (HOSTILE[4], HOSTILE[3:])):
-        writer = socketio.Client(reconnection=False)
-        writer_token = requests.post(
-            f"{base}/api/v1/sessions/{slug}/participants",
-            json={"display_name": name, "attendance": "remote", "room_id": room},
-        ).json()["token"]
-        writer.connect(base, auth={"token": writer_token}, transports=["websocket"], wait_timeout=5)
-        try:
+        with LiveClient(base, join(base, slug, name, room)) as writer:
             assert writer.call("room:join", {"room_id": room}, timeout=10)["ok"]
             for text in texts:
                 ack = writer.call(
                     "rec:post", {"room_id": room, "client_id": str(uuid.uuid4()), "text": text}, timeout=10
                 )
                 ids.append(ack["recommendation"]["id"])
-        finally:
-            writer.disconnect()
     for text in HOSTILE:
         expect(reader.locator("#recs")).to_contain_text(text)
 
@@ -65,9 +57,7 @@ def test_hostile_text_is_shown_literally_and_runs_nothing(server, contexts):
     for text in HOSTILE:
         expect(moderator.locator("#columns")).to_contain_text(text)
 
-    mod_client = socketio.Client(reconnection=False)
-    mod_client.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=5)
-    try:
+    with LiveClient(base, token) as mod_client:
         for rec_id, text in zip(ids, HOSTILE, strict=True):
             assert mod_client.call(
                 "note:merge",
@@ -78,8 +68,6 @@ def test_hostile_text_is_shown_literally_and_runs_nothing(server, contexts):
             "ok"
         ]
         assert mod_client.call("note:publish", {"slug": slug}, timeout=10)["ok"]
-    finally:
-        mod_client.disconnect()
     expect(moderator.locator(".note-editor")).to_contain_text(HOSTILE[5])
 
     note = contexts(locale="pl-PL").new_page()

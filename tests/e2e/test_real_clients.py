@@ -1,14 +1,13 @@
 """The live protocol with a real Socket.IO client (python-socketio) against `python wsgi.py`."""
 
-import queue
 import uuid
 
 import pytest
-import requests
 import socketio
 import websocket
 
-from tests.e2e.conftest import create_session, moderator_token
+from harness.api import create_session, join, moderator_token
+from harness.live import LiveClient
 
 
 @pytest.fixture(scope="module")
@@ -25,29 +24,17 @@ def session(server):
 
 
 def _participant(session, name):
-    response = requests.post(
-        f"{session['base']}/api/v1/sessions/{session['slug']}/participants",
-        json={"display_name": name, "attendance": "remote", "room_id": session["room"]},
-    )
-    assert response.status_code == 201
-    return response.json()["token"]
-
-
-def _client():
-    return socketio.Client(reconnection=False)
+    return join(session["base"], session["slug"], name, session["room"])
 
 
 def test_a_foreign_origin_is_refused_on_polling(session):
-    client = _client()
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(
+    with pytest.raises(socketio.exceptions.ConnectionError, match="Unexpected status code 400"):
+        LiveClient(
             session["base"],
-            auth={"token": _participant(session, "Obca")},
+            _participant(session, "Obca"),
             headers={"Origin": "http://evil.example"},
-            transports=["polling"],
-            wait_timeout=5,
+            transports=("polling",),
         )
-    assert not client.connected
 
 
 @pytest.mark.parametrize("origin, accepted", [("http://evil.example", False), (None, True)])
@@ -57,42 +44,21 @@ def test_a_foreign_origin_is_refused_on_websocket(session, origin, accepted):
     if accepted:
         websocket.create_connection(url, origin=origin, timeout=5).close()
     else:
-        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        with pytest.raises(websocket.WebSocketBadStatusException, match="Not an accepted origin") as refused:
             websocket.create_connection(url, origin=origin, timeout=5)
         assert refused.value.status_code == 400
 
 
 def test_no_token_and_no_cookie_is_refused(session):
-    client = _client()
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(session["base"], transports=["websocket"], wait_timeout=5)
+    with pytest.raises(socketio.exceptions.ConnectionError, match="namespaces failed to connect"):
+        LiveClient(session["base"])
 
 
 def test_posts_fan_out_between_real_clients_on_the_same_origin(session):
-    received = queue.Queue()
-    reader, writer, moderator = _client(), _client(), _client()
-    reader.on("rec:new", received.put)
-    moderator_feed = queue.Queue()
-    moderator.on("rec:new", moderator_feed.put)
+    reader = LiveClient(session["base"], _participant(session, "Czytelniczka"))
+    writer = LiveClient(session["base"], _participant(session, "Pisarz"))
+    moderator = LiveClient(session["base"], session["moderator_token"], transports=("polling",))
     try:
-        reader.connect(
-            session["base"],
-            auth={"token": _participant(session, "Czytelniczka")},
-            transports=["websocket"],
-            wait_timeout=5,
-        )
-        writer.connect(
-            session["base"],
-            auth={"token": _participant(session, "Pisarz")},
-            transports=["websocket"],
-            wait_timeout=5,
-        )
-        moderator.connect(
-            session["base"],
-            auth={"token": session["moderator_token"]},
-            transports=["polling"],
-            wait_timeout=5,
-        )
         assert reader.call("room:join", {"room_id": session["room"]}, timeout=10)["ok"]
         assert writer.call("room:join", {"room_id": session["room"]}, timeout=10)["ok"]
         assert moderator.call("session:watch", {"slug": session["slug"]}, timeout=10)["ok"]
@@ -103,8 +69,8 @@ def test_posts_fan_out_between_real_clients_on_the_same_origin(session):
             timeout=10,
         )
         assert ack["ok"] and ack["recommendation"]["text"] == "Zażółć gęślą jaźń 🌻"
-        assert received.get(timeout=10) == ack["recommendation"]
-        assert moderator_feed.get(timeout=10) == ack["recommendation"]
+        assert reader.next("rec:new") == ack["recommendation"]
+        assert moderator.next("rec:new") == ack["recommendation"]
         # A retry after a lost ack: the same post back, no second rec:new.
         again = writer.call(
             "rec:post", {"room_id": session["room"], "client_id": client_id, "text": "x"}, timeout=10
@@ -118,7 +84,7 @@ def test_posts_fan_out_between_real_clients_on_the_same_origin(session):
             "error": {"code": "invalid", "message": "client_id must be a UUID string"},
         }
         assert writer.connected
-        assert received.empty()
+        assert reader.nothing_more("rec:new")
     finally:
         for client in (reader, writer, moderator):
-            client.disconnect()
+            client.close()

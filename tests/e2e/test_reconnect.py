@@ -6,8 +6,9 @@ import uuid
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import create_session, moderator_token
-from tests.e2e.helpers import join_in_browser
+from harness.api import create_session, join, moderator_token
+from harness.browser import join_in_browser
+from harness.live import LiveClient
 
 
 def test_a_post_typed_offline_is_sent_once_when_the_connection_returns(server, contexts):
@@ -40,8 +41,6 @@ def test_a_post_typed_offline_is_sent_once_when_the_connection_returns(server, c
 
 
 def test_a_page_back_online_shows_what_happened_meanwhile(server, contexts):
-    import socketio
-
     base = server["base"]
     token = moderator_token(base)
     session = create_session(base, {"title": "Przerwa w zasięgu", "rooms": [{"name": "Sala"}]}, token)
@@ -53,12 +52,7 @@ def test_a_page_back_online_shows_what_happened_meanwhile(server, contexts):
     page.click("#post-button")
     expect(page.locator(".rec.mine .badge.ok")).to_be_visible()
 
-    other = socketio.Client(reconnection=False)
-    jan = requests.post(
-        f"{base}/api/v1/sessions/{slug}/participants",
-        json={"display_name": "Jan", "attendance": "in_room", "room_id": room},
-    ).json()["token"]
-    other.connect(base, auth={"token": jan}, transports=["websocket"], wait_timeout=5)
+    other = LiveClient(base, join(base, slug, "Jan", room, "in_room"))
     try:
         assert other.call("room:join", {"room_id": room}, timeout=10)["ok"]
         old = other.call(
@@ -84,12 +78,10 @@ def test_a_page_back_online_shows_what_happened_meanwhile(server, contexts):
         assert other.call("rec:withdraw", {"recommendation_id": old["recommendation"]["id"]}, timeout=10)[
             "ok"
         ]
-        moderator = socketio.Client(reconnection=False)
-        moderator.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=5)
-        assert moderator.call("note:publish", {"slug": slug}, timeout=10)["ok"]
-        moderator.disconnect()
+        with LiveClient(base, token) as moderator:
+            assert moderator.call("note:publish", {"slug": slug}, timeout=10)["ok"]
     finally:
-        other.disconnect()
+        other.close()
 
     context.set_offline(False)
     expect(page.locator("#status")).to_have_attribute("data-state", "connected", timeout=20_000)

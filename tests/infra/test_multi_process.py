@@ -5,9 +5,13 @@ import uuid
 
 import pytest
 import requests
-import socketio
 
-from tests.servers import Cluster, create_session, join, moderator_token
+from harness.api import create_session, join, moderator_token
+from harness.live import LiveClient
+from harness.servers import Cluster
+
+# Two processes on a fresh PostgreSQL database and a private Redis (harness.servers.Cluster).
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 @pytest.fixture
@@ -16,30 +20,6 @@ def cluster(tmp_path):
     with Cluster(tmp_path) as running:
         a, b = running.processes
         yield {"a": a, "b": b, "redis": running.redis}
-
-
-class Client:
-    """A python-socketio client that records what it receives."""
-
-    def __init__(self, base, token):
-        self.inbox = {
-            name: queue.Queue() for name in ("rec:new", "rec:updated", "note:updated", "note:published")
-        }
-        self.sio = socketio.Client(reconnection=False)
-        for name, box in self.inbox.items():
-            self.sio.on(name, box.put)
-        self.sio.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=5)
-
-    def call(self, event, payload):
-        ack = self.sio.call(event, payload, timeout=10)
-        assert ack["ok"], ack
-        return ack
-
-    def next(self, name, timeout=10):
-        return self.inbox[name].get(timeout=timeout)
-
-    def close(self):
-        self.sio.disconnect()
 
 
 def _setup(cluster):
@@ -54,30 +34,30 @@ def _setup(cluster):
 def test_participants_on_one_process_and_moderators_on_another_see_each_other_live(cluster):
     a, b = cluster["a"], cluster["b"]
     token, slug, (room1, room2) = _setup(cluster)
-    ewa = Client(a.base, join(a.base, slug, "Ewa", room1))
-    jan = Client(b.base, join(b.base, slug, "Jan", room1))
-    mod_b = Client(b.base, token)
-    mod_a = Client(a.base, token)
+    ewa = LiveClient(a.base, join(a.base, slug, "Ewa", room1))
+    jan = LiveClient(b.base, join(b.base, slug, "Jan", room1))
+    mod_b = LiveClient(b.base, token)
+    mod_a = LiveClient(a.base, token)
     try:
-        ewa.call("room:join", {"room_id": room1})
-        jan.call("room:join", {"room_id": room1})
-        mod_b.call("session:watch", {"slug": slug})
-        mod_a.call("session:watch", {"slug": slug})
+        ewa.ok("room:join", {"room_id": room1})
+        jan.ok("room:join", {"room_id": room1})
+        mod_b.ok("session:watch", {"slug": slug})
+        mod_a.ok("session:watch", {"slug": slug})
 
-        rec = ewa.call("rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": "Z procesu A"})[
+        rec = ewa.ok("rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": "Z procesu A"})[
             "recommendation"
         ]
         assert jan.next("rec:new") == rec  # a peer on the other process
         assert mod_b.next("rec:new") == rec
         assert ewa.next("rec:new") == rec
-        jan.call("rec:vote", {"recommendation_id": rec["id"]})
+        jan.ok("rec:vote", {"recommendation_id": rec["id"]})
         assert ewa.next("rec:updated")["votes"] == 1
 
-        merged = mod_b.call(
+        merged = mod_b.ok(
             "note:merge", {"slug": slug, "recommendation_ids": [rec["id"]], "text": "Punkt", "section": "A"}
         )
         assert mod_a.next("note:updated") == merged["note"]
-        published = mod_b.call("note:publish", {"slug": slug})
+        published = mod_b.ok("note:publish", {"slug": slug})
         assert ewa.next("note:published") == {"version": published["version"], "url": published["url"]}
         assert jan.next("note:published")["version"] == 1
     finally:
@@ -89,13 +69,13 @@ def test_a_process_killed_mid_session_loses_no_acked_post_and_its_clients_catch_
     a, b = cluster["a"], cluster["b"]
     token, slug, (room1, _) = _setup(cluster)
     ewa_token = join(a.base, slug, "Ewa", room1)
-    ewa = Client(a.base, ewa_token)
-    jan = Client(b.base, join(b.base, slug, "Jan", room1))
+    ewa = LiveClient(a.base, ewa_token)
+    jan = LiveClient(b.base, join(b.base, slug, "Jan", room1))
     try:
-        seen = ewa.call("room:join", {"room_id": room1})["seq"]
-        jan.call("room:join", {"room_id": room1})
+        seen = ewa.ok("room:join", {"room_id": room1})["seq"]
+        jan.ok("room:join", {"room_id": room1})
         acked = [
-            ewa.call("rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": f"wpis {n}"})[
+            ewa.ok("rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": f"wpis {n}"})[
                 "recommendation"
             ]
             for n in range(4)
@@ -103,12 +83,12 @@ def test_a_process_killed_mid_session_loses_no_acked_post_and_its_clients_catch_
         a.kill()
         ewa.close()
         # While Ewa is away, Jan (on B) posts.
-        missed = jan.call(
+        missed = jan.ok(
             "rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": "w czasie awarii"}
         )
         # Ewa's page reconnects to the surviving process (the proxy sends her there).
-        ewa = Client(b.base, ewa_token)
-        delta = ewa.call("room:join", {"room_id": room1, "since": seen})
+        ewa = LiveClient(b.base, ewa_token)
+        delta = ewa.ok("room:join", {"room_id": room1, "since": seen})
         assert sorted(r["id"] for r in delta["recommendations"]) == sorted(
             [r["id"] for r in acked] + [missed["recommendation"]["id"]]
         )
@@ -124,25 +104,23 @@ def test_a_process_killed_mid_session_loses_no_acked_post_and_its_clients_catch_
 def test_a_redis_restart_loses_nothing_and_live_delivery_resumes(cluster):
     a, b, redis = cluster["a"], cluster["b"], cluster["redis"]
     token, slug, (room1, _) = _setup(cluster)
-    ewa = Client(a.base, join(a.base, slug, "Ewa", room1))
-    mod = Client(b.base, token)
+    ewa = LiveClient(a.base, join(a.base, slug, "Ewa", room1))
+    mod = LiveClient(b.base, token)
     try:
-        ewa.call("room:join", {"room_id": room1})
-        seen = mod.call("session:watch", {"slug": slug})["seq"]
+        ewa.ok("room:join", {"room_id": room1})
+        seen = mod.ok("session:watch", {"slug": slug})["seq"]
         redis.stop()
         # Saved and acked even with the queue down; only the live copy to B is lost.
-        during = ewa.call(
-            "rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": "bez kolejki"}
-        )
+        during = ewa.ok("rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": "bez kolejki"})
         redis.start()
         # The console's periodic catch-up (or any reconnect) gets it from the database.
-        delta = mod.call("session:watch", {"slug": slug, "since": seen})
+        delta = mod.ok("session:watch", {"slug": slug, "since": seen})
         assert [r["id"] for r in delta["recommendations"]] == [during["recommendation"]["id"]]
         # Both processes reconnect to Redis by themselves; live delivery resumes.
         deadline_posts = 0
         while True:
             deadline_posts += 1
-            after = ewa.call(
+            after = ewa.ok(
                 "rec:post", {"room_id": room1, "client_id": str(uuid.uuid4()), "text": f"po {deadline_posts}"}
             )
             try:

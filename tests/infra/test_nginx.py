@@ -8,17 +8,14 @@ import uuid
 
 import pytest
 import requests
-import socketio
 from playwright.sync_api import expect
 
-from tests.servers import (
-    ROOT,
-    Cluster,
-    create_session,
-    free_port,
-    moderator_token,
-    wait_until_answering,
-)
+from harness.api import create_session, join, moderator_token
+from harness.live import LiveClient
+from harness.servers import ROOT, Cluster, free_port, wait_until_answering
+
+# Two processes on a fresh PostgreSQL database and a private Redis (harness.servers.Cluster).
+pytestmark = [pytest.mark.nginx, pytest.mark.postgres, pytest.mark.redis]
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -77,21 +74,13 @@ def test_a_browser_session_through_nginx(behind_nginx, contexts):
     expect(page.locator("#status")).to_have_attribute("data-state", "connected")
 
     # A WebSocket through nginx (the Upgrade headers work), from another participant.
-    other = socketio.Client(reconnection=False)
-    other_token = requests.post(
-        f"{base}/api/v1/sessions/{slug}/participants",
-        json={"display_name": "Druga", "attendance": "in_room", "room_id": room},
-    ).json()["token"]
-    other.connect(base, auth={"token": other_token}, transports=["websocket"], wait_timeout=5)
-    try:
+    with LiveClient(base, join(base, slug, "Druga", room, "in_room")) as other:
         assert other.call("room:join", {"room_id": room}, timeout=10)["ok"]
         assert other.call(
             "rec:post",
             {"room_id": room, "client_id": str(uuid.uuid4()), "text": "Przez WebSocket"},
             timeout=10,
         )["ok"]
-    finally:
-        other.disconnect()
     expect(page.locator("#recs")).to_contain_text("Przez WebSocket")
     page.fill("#rec-text", "Z przeglądarki przez nginx")
     page.click("#post-button")

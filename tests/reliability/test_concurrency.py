@@ -48,7 +48,7 @@ def test_twenty_concurrent_writers_never_see_a_locked_database(app, make):
 
     def poster(participant_id):
         def work():
-            room_row = participants.find_room(room)
+            room_row = participants.get_room_by_id(room)
             author = db.session.get(Participant, participant_id)
             for n in range(5):
                 recommendations.post_recommendation(room_row, author, str(uuid.uuid4()), f"wpis {n}")

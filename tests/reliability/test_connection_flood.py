@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from tests.servers import ROOT, ServerProcess
+from harness.servers import ROOT, ServerProcess
 
 pytestmark = pytest.mark.skipif(
     __import__("os").environ.get("SERVER_ASYNC_MODE", "eventlet") != "eventlet",

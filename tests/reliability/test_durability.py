@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 import requests
-import socketio
 
-from tests.servers import PostgresDatabase, ServerProcess, create_session, join, moderator_token
+from harness.api import create_session, join, moderator_token
+from harness.live import LiveClient
+from harness.servers import PostgresDatabase, ServerProcess
 
 
 @pytest.fixture
@@ -28,19 +29,13 @@ def server(tmp_path):
             yield process
 
 
-def _client(base, token):
-    client = socketio.Client(reconnection=False)
-    client.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=5)
-    return client
-
-
 def test_every_acked_post_survives_sigkill_and_retries_add_nothing(server):
     base = server.base
     token = moderator_token(base)
     session = create_session(base, {"title": "Awaria zasilania", "rooms": [{"name": "Sala"}]}, token)
     slug, room = session["slug"], session["rooms"][0]["id"]
     tokens = [join(base, slug, f"Osoba {n}", room) for n in range(10)]
-    writers = [_client(base, t) for t in tokens]
+    writers = [LiveClient(base, t) for t in tokens]
     for client in writers:
         assert client.call("room:join", {"room_id": room}, timeout=10)["ok"]
 
@@ -61,7 +56,7 @@ def test_every_acked_post_survives_sigkill_and_retries_add_nothing(server):
         t.join(timeout=60)
     server.kill()  # the moment the last ack arrived: no graceful shutdown
     for client in writers:
-        client.disconnect()
+        client.close()
     acked_recs = {r["client_id"]: r for r in (acked.get_nowait() for _ in range(acked.qsize()))}
     assert len(acked_recs) == 50
 
@@ -75,20 +70,20 @@ def test_every_acked_post_survives_sigkill_and_retries_add_nothing(server):
     # A client that saw only the first half catches up on the rest after the restart.
     ordered = sorted(acked_recs.values(), key=lambda r: r["seq"])
     midpoint = ordered[24]["seq"]
-    late = _client(base, tokens[0])
+    late = LiveClient(base, tokens[0])
     delta = late.call("room:join", {"room_id": room, "since": midpoint}, timeout=10)
     assert sorted(r["id"] for r in delta["recommendations"]) == sorted(r["id"] for r in ordered[25:])
-    late.disconnect()
+    late.close()
 
     # Every participant comes back and resends everything, as after lost acks.
     for n, participant_token in enumerate(tokens):
-        client = _client(base, participant_token)
+        client = LiveClient(base, participant_token)
         for client_id in [c for c, owner in sent.items() if owner == n]:
             ack = client.call(
                 "rec:post", {"room_id": room, "client_id": client_id, "text": "ponownie"}, timeout=10
             )
             assert ack["duplicate"] is True and ack["recommendation"]["id"] == acked_recs[client_id]["id"]
-        client.disconnect()
+        client.close()
     again = requests.get(f"{base}/api/v1/sessions/{slug}/recommendations", headers=headers).json()[
         "recommendations"
     ]
@@ -100,8 +95,8 @@ def test_a_frame_over_the_size_limit_closes_only_that_connection(server):
     session = create_session(base, {"title": "Za duża ramka", "rooms": [{"name": "Sala"}]})
     slug, room = session["slug"], session["rooms"][0]["id"]
     attacker, bystander = (
-        _client(base, join(base, slug, "Napastnik", room)),
-        _client(base, join(base, slug, "Ktoś", room)),
+        LiveClient(base, join(base, slug, "Napastnik", room)),
+        LiveClient(base, join(base, slug, "Ktoś", room)),
     )
     closed = threading.Event()
     attacker.on("disconnect", lambda *args: closed.set())
@@ -112,5 +107,5 @@ def test_a_frame_over_the_size_limit_closes_only_that_connection(server):
         "rec:post", {"room_id": room, "client_id": str(uuid.uuid4()), "text": "Dalej działa"}, timeout=10
     )
     assert ack["ok"]
-    bystander.disconnect()
+    bystander.close()
     assert requests.get(base + "/").status_code == 200

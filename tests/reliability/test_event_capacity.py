@@ -14,7 +14,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.servers import ServerProcess, moderator_token
+from harness.api import moderator_token
+from harness.servers import ServerProcess
 
 PEOPLE = 200
 PLACES = 12

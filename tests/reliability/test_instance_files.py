@@ -3,7 +3,7 @@
 import os
 import stat
 
-from tests.servers import ServerProcess
+from harness.servers import ServerProcess
 
 
 def _mode(path) -> int:

@@ -11,7 +11,7 @@ import socket
 import pytest
 
 from hybrid_sessions import serving
-from tests.servers import ServerProcess
+from harness.servers import ServerProcess
 
 # Above eventlet's default backlog (50) and the 1,024 wsgi.py listened with before.
 CROWD = 1500

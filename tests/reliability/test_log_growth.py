@@ -6,7 +6,8 @@ import json
 import requests
 import websocket
 
-from tests.servers import ServerProcess, create_session, join, moderator_token
+from harness.api import create_session, join, moderator_token
+from harness.servers import ServerProcess
 
 FRAMES = ["42[}", "4x\x00", "42[1]", "4"]
 

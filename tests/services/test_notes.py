@@ -53,7 +53,7 @@ def test_support_counts_a_person_once_even_behind_several_sources(posts, make):
 def test_a_recommendation_goes_into_one_item_only(posts):
     s = posts
     notes.merge_into_note(s["panel"], [s["ewa_rec"]], "Pierwsze", "A", s["actor"])
-    with pytest.raises(AlreadyMerged):
+    with pytest.raises(AlreadyMerged, match="a recommendation is already in a note item"):
         notes.merge_into_note(s["panel"], [s["ola_rec"], s["ewa_rec"]], "Drugie", "A", s["actor"])
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NoteItem)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NoteItemSource)) == 1
@@ -63,7 +63,7 @@ def test_a_stale_version_is_a_conflict_carrying_the_current_note(posts):
     s = posts
     seen = _shape(s)["version"]
     notes.merge_into_note(s["panel"], [s["ewa_rec"]], "Pierwszy", "A", s["actor"], seen)
-    with pytest.raises(Conflict) as raised:
+    with pytest.raises(Conflict, match="someone changed the note first") as raised:
         notes.merge_into_note(s["panel"], [s["ola_rec"]], "Drugi", "A", s["actor"], seen)
     current = raised.value.extra["note"]
     assert current["version"] == seen + 1
@@ -125,28 +125,28 @@ def test_a_section_with_items_is_not_deleted(posts):
     s = posts
     notes.merge_into_note(s["panel"], [], "A", "Pierwsza", s["actor"])
     section = _shape(s)["sections"][0]["id"]
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid, match="move or remove this section's items first"):
         notes.delete_section(s["panel"], section, s["actor"])
     notes.rename_section(s["panel"], section, "Nowa nazwa", s["actor"])
     assert _shape(s)["sections"][0]["title"] == "Nowa nazwa"
 
 
 @pytest.mark.parametrize(
-    "ids, text, section, error",
+    "ids, text, section, error, message",
     [
-        ("1", "t", "s", Invalid),
-        ([1, 1], "t", "s", Invalid),
-        ([True], "t", "s", Invalid),
-        ([999999], "t", "s", NotFound),
-        ([], "", "s", Invalid),
-        ([], "t", "   ", Invalid),
-        ([], "x" * 2001, "s", Invalid),
+        ("1", "t", "s", Invalid, "recommendation_ids must be a list of ids"),
+        ([1, 1], "t", "s", Invalid, "recommendation_ids lists an id twice"),
+        ([True], "t", "s", Invalid, "recommendation_ids must be a list of ids"),
+        ([999999], "t", "s", NotFound, "a recommendation is not in this session"),
+        ([], "", "s", Invalid, "text must not be empty"),
+        ([], "t", "   ", Invalid, "section must not be empty"),
+        ([], "x" * 2001, "s", Invalid, "text must be at most 2000 characters"),
     ],
 )
-def test_bad_merges_change_nothing(posts, ids, text, section, error):
+def test_bad_merges_change_nothing(posts, ids, text, section, error, message):
     s = posts
     before = _shape(s)
-    with pytest.raises(error):
+    with pytest.raises(error, match=message):
         notes.merge_into_note(s["panel"], ids, text, section, s["actor"])
     assert _shape(s) == before
 
@@ -154,12 +154,12 @@ def test_bad_merges_change_nothing(posts, ids, text, section, error):
 def test_withdrawn_or_foreign_recommendations_are_not_merged(posts, make):
     s = posts
     recommendations.withdraw(s["ola_rec"], db.session.get(Participant, s["ola"][0]))
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid, match="a withdrawn recommendation cannot be merged"):
         notes.merge_into_note(s["panel"], [s["ola_rec"]], "t", "s", s["actor"])
     other_slug, (other_room, _) = make.panel(s["moderator"], slug="inny")
     stranger, _ = make.participant(other_slug, other_room)
     foreign = make.post(stranger, other_room)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="a recommendation is not in this session"):
         notes.merge_into_note(s["panel"], [foreign], "t", "s", s["actor"])
 
 
@@ -183,5 +183,5 @@ def test_publishing_freezes_versions_and_names_no_participant(posts):
 
 
 def test_the_note_is_not_published_until_it_is(posts):
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="the note has not been published"):
         notes.get_published(posts["panel"])

@@ -203,11 +203,9 @@ def test_the_note_is_404_until_published_then_versioned(app, client, scenario, m
     url = f"/api/v1/sessions/{scenario['slug']}/note"
     _error(client.get(url), 404, "not_found")
     rec = make.post(scenario["ewa"][0], scenario["room_a"], "Ławki")
+    make.published_note(scenario["slug"], scenario["moderator"], [rec], summary="Rozmawialiśmy o ławkach.")
     with app.app_context():
         panel, actor = panels.get_panel(scenario["slug"]), db.session.get(Moderator, scenario["moderator"])
-        notes.set_summary(panel, "Rozmawialiśmy o ławkach.", actor)
-        notes.merge_into_note(panel, [rec], "Więcej ławek", "Przestrzeń", actor)
-        notes.publish_note(panel, actor)
         notes.edit_item(
             panel,
             notes.current_note_shape(panel)["sections"][0]["items"][0]["id"],

@@ -8,7 +8,7 @@ import queue
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.servers import free_port
+from harness.servers import free_port
 from tests.web.test_events_api import PROGRAMME, _auth, _create, _visit
 
 

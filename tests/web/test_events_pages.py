@@ -206,11 +206,7 @@ def test_the_report_as_docx_and_the_event_list(app, client, event, scenario, mak
     from docx import Document
 
     rec = make.post(scenario["ewa"][0], scenario["room_a"], "Więcej ławek w parku")
-    with app.app_context():
-        panel = panels.get_panel(scenario["slug"])
-        moderator = db.session.get(Moderator, scenario["moderator"])
-        notes.merge_into_note(panel, [rec], "Ławki w parku", "Dla samorządu", moderator)
-        notes.publish_note(panel, moderator)
+    make.published_note(scenario["slug"], scenario["moderator"], [rec], "Ławki w parku", "Dla samorządu")
     response = client.get(f"/e/{event['slug']}/report.docx")
     assert response.mimetype.endswith("wordprocessingml.document")
     text = [p.text for p in Document(io.BytesIO(response.data)).paragraphs]
@@ -257,12 +253,8 @@ def test_the_organiser_merges_items_across_sessions_into_the_report(app, client,
     first = make.post(scenario["ewa"][0], scenario["room_a"], "Ławki w parku")
     person, _ = make.participant(other_slug, other_room, "Ola")
     second = make.post(person, other_room, "Więcej ławek")
-    with app.app_context():
-        moderator = db.session.get(Moderator, scenario["moderator"])
-        for slug, rec in ((scenario["slug"], first), (other_slug, second)):
-            panel = panels.get_panel(slug)
-            notes.merge_into_note(panel, [rec], "Ławki w parku", "Dla samorządu", moderator)
-            notes.publish_note(panel, moderator)
+    for slug, rec in ((scenario["slug"], first), (other_slug, second)):
+        make.published_note(slug, scenario["moderator"], [rec], "Ławki w parku", "Dla samorządu")
     client.post("/login", data={"email": "mod@example.org", "password": PASSWORD})
     page = client.get("/e/osl-2030/report").get_data(as_text=True)
     keys = re.findall(r'name="item" value="([^"]+)"', page)

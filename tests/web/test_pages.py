@@ -193,16 +193,14 @@ def test_the_new_session_form_reports_errors(client, make):
 
 
 def _published(app, scenario, make):
-    from hybrid_sessions.extensions import db
-    from hybrid_sessions.models import Moderator
-    from hybrid_sessions.services import notes, panels
-
     rec = make.post(scenario["ewa"][0], scenario["room_a"], "Ławki [klik](javascript:alert(1))")
-    with app.app_context():
-        panel, actor = panels.get_panel(scenario["slug"]), db.session.get(Moderator, scenario["moderator"])
-        notes.set_summary(panel, "Pierwszy akapit.\n\nDrugi akapit.", actor)
-        notes.merge_into_note(panel, [rec], "# Więcej ławek <b>teraz</b>", "Przestrzeń", actor)
-        notes.publish_note(panel, actor)
+    make.published_note(
+        scenario["slug"],
+        scenario["moderator"],
+        [rec],
+        "# Więcej ławek <b>teraz</b>",
+        summary="Pierwszy akapit.\n\nDrugi akapit.",
+    )
 
 
 def test_the_published_note_page_names_no_participant(app, client, scenario, make):

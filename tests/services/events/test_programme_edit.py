@@ -53,12 +53,15 @@ def test_an_import_below_the_confirmed_or_dropping_a_chosen_track_changes_nothin
     lower = event_input(visit_capacity=5)
     lower.title = "Changed"
     lower.days[1].slots[0].tracks[1].capacity = 1
-    with pytest.raises(programme.CapacityBelowConfirmed) as refused:
+    with pytest.raises(
+        programme.CapacityBelowConfirmed,
+        match="2 people are confirmed in this track; the capacity cannot be lower",
+    ) as refused:
         programme.import_event(lower, organiser)
     assert refused.value.path == "days.1.slots.0.tracks.1.capacity" and refused.value.confirmed == 2
     dropped = event_input(visit_capacity=5)
     dropped.days[1].slots[0].tracks.pop()
-    with pytest.raises(programme.TrackInUse):
+    with pytest.raises(programme.TrackInUse, match='people chose the track "Po prostu ZiK"'):
         programme.import_event(dropped, organiser)
     db.session.expire_all()
     assert event.title == "Organizowanie społeczności lokalnej"
@@ -70,7 +73,7 @@ def test_an_id_from_another_event_is_refused(organiser):
     other = programme.create_event(organiser, event_input(slug="inne"))
     data = _with_ids(event, event_input())
     data.days[0].slots[0].id = other.days[0].slots[0].id
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid, match=r"days\.0\.slots\.0\.id: not part of this event"):
         programme.update_event(organiser, event, data)
 
 
