@@ -10,8 +10,8 @@ import socket
 
 import pytest
 
-from hybrid_sessions import serving
 from harness.servers import ServerProcess
+from hybrid_sessions import serving
 
 # Above eventlet's default backlog (50) and the 1,024 wsgi.py listened with before.
 CROWD = 1500
