@@ -5,10 +5,13 @@ The order of the reads is the guarantee: the sequence number is read before the 
 so a change committed in between is both in the list and above `seq`, never in neither.
 """
 
+import sqlalchemy as sa
+
+from ..extensions import db
 from ..links import public_url
-from ..models import BreakoutRoom, Panel, Participant
+from ..models import BreakoutRoom, Note, NoteVersion, Panel, Participant, Recommendation
 from . import notes, panels, recommendations
-from .shapes import panel_shape, room_shape
+from .shapes import panel_shape, rec_shapes_and_votes, room_shape
 
 
 def published_link(slug: str, number: int) -> dict:
@@ -40,6 +43,69 @@ def room_snapshot(
         "participant": {"id": participant.id, "display_name": participant.display_name},
         "voted": sorted(recommendations.votes_by(participant, [r["id"] for r in recs])),
         "published": published_link(panel.slug, published) if published else None,
+    }
+
+
+def room_return(room_id: int, participant_ids: list[int], since: int) -> tuple[int, dict] | None:
+    """The room:join ack for a participant coming back, with `since`, to the room they
+    are in: after a dropped connection, and on every page's periodic catch-up.
+
+    When a venue's Wi-Fi comes back, a thousand of these arrive within two seconds, so
+    this is two statements instead of nine: one reads the room, its session's sequence
+    number and latest published version, the places taken in the room and the
+    participant (checking they are in this room and not erased); one reads the posts
+    changed since, with the participant's +1s. None when this is no such return (no such
+    room, not a participant of its session, erased, in another room or none): the
+    caller then takes the full path, which moves them or says why not. Otherwise the
+    session's id and the ack.
+    """
+    if not participant_ids:
+        return None
+    taken = (
+        sa.select(sa.func.count(Participant.id))
+        .where(Participant.room_id == BreakoutRoom.id)
+        .correlate(BreakoutRoom)
+        .scalar_subquery()
+    )
+    published = (
+        sa.select(sa.func.max(NoteVersion.number))
+        .join(Note, Note.id == NoteVersion.note_id)
+        .where(Note.panel_id == BreakoutRoom.panel_id)
+        .correlate(BreakoutRoom)
+        .scalar_subquery()
+    )
+    me = sa.orm.aliased(Participant)
+    row = db.session.execute(
+        sa.select(
+            BreakoutRoom,
+            Panel.slug,
+            Panel.change_seq,  # read before the posts: see the module docstring
+            taken,
+            published,
+            me.id,
+            me.display_name,
+        )
+        .join(Panel, Panel.id == BreakoutRoom.panel_id)
+        .join(me, sa.and_(me.panel_id == BreakoutRoom.panel_id, me.room_id == BreakoutRoom.id))
+        .where(BreakoutRoom.id == room_id, me.id.in_(participant_ids), me.erased_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    room, slug, seq, count, version, participant_id, display_name = row
+    recs, voted = rec_shapes_and_votes(
+        participant_id,
+        Recommendation.room_id == room.id,
+        Recommendation.panel_id == room.panel_id,
+        Recommendation.seq > since,
+    )
+    return room.panel_id, {
+        "room": room_shape(room, count),
+        "recommendations": recs,
+        "since": since,
+        "seq": seq or 0,
+        "participant": {"id": participant_id, "display_name": display_name},
+        "voted": sorted(voted),
+        "published": published_link(slug, version) if version else None,
     }
 
 
