@@ -91,6 +91,10 @@ class Config:
     # Merge suggestions reach moderators this long after a post (one recomputation
     # covers a burst); 0: at once, in the same handler (tests).
     SUGGESTIONS_DELAY_SECONDS = float(os.environ.get("SUGGESTIONS_DELAY_SECONDS", "0.2"))
+    # Notices to moderators of how things stand (places per room) go out at most once per
+    # this many seconds per session, covering every change meanwhile (live/broadcast.py);
+    # 0: one per change, at once (tests).
+    NOTICES_DELAY_SECONDS = float(os.environ.get("NOTICES_DELAY_SECONDS", "0.5"))
     # Email for event registrations (confirmation, moved up from a waiting list); none
     # without MAIL_SERVER: the pages then ask people to save their personal link.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -117,6 +121,7 @@ class TestingConfig(Config):
     ASYNC_MODE = "threading"
     MODERATOR_RECHECK_SECONDS = 0
     SUGGESTIONS_DELAY_SECONDS = 0
+    NOTICES_DELAY_SECONDS = 0
     # Tests that want the page cache turn it on themselves.
     PAGE_CACHE_SECONDS = 0
     WTF_CSRF_ENABLED = False

@@ -30,8 +30,9 @@ def room_join(data: schemas.RoomJoin) -> dict:
         leave_room(channels.breakout(left.id))
     join_room(channels.breakout(room.id))
     join_room(channels.everyone(room.panel_id))
-    rooms = broadcast.rooms_changed(room.panel) if moved else None
-    return snapshots.room_snapshot(room, participant, data.since, rooms)
+    if moved:
+        broadcast.rooms_changed(room.panel)
+    return snapshots.room_snapshot(room, participant, data.since)
 
 
 @event("rec:post", schemas.RecPost)

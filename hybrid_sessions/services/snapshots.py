@@ -22,16 +22,10 @@ def published_link(slug: str, number: int) -> dict:
     return {"version": number, "url": public_url("pages.note", slug=slug)}
 
 
-def room_snapshot(
-    room: BreakoutRoom, participant: Participant, since: int | None, rooms: list[dict] | None = None
-) -> dict:
-    """The room:join ack. `rooms` are the room shapes just sent to moderators, if the
-    participant moved (so the counts are not read twice)."""
+def room_snapshot(room: BreakoutRoom, participant: Participant, since: int | None) -> dict:
+    """The room:join ack."""
     panel = room.panel
-    if rooms is not None:
-        room_info = next(r for r in rooms if r["id"] == room.id)
-    else:
-        room_info = room_shape(room, panels.room_counts(panel.id).get(room.id, 0))
+    room_info = room_shape(room, panels.room_counts(panel.id).get(room.id, 0))
     seq = recommendations.current_seq(panel.id)  # first: see the module docstring
     recs = recommendations.room_recommendations(room, since)
     published = panels.latest_published_version(panel.id)
