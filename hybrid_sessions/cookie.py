@@ -65,9 +65,14 @@ def participant_tokens() -> list[str]:
 
 def joined_participant(panel: Panel) -> Participant | None:
     """The participant this browser joined the session as, if any."""
-    token = (session.get(_TOKENS) or {}).get(str(panel.id))
+    return joined_participant_of(panel.id)
+
+
+def joined_participant_of(panel_id: int) -> Participant | None:
+    """The same, by the session's id (a kept page knows only that)."""
+    token = (session.get(_TOKENS) or {}).get(str(panel_id))
     participant = accounts.participant_for_token(token) if token else None
-    return participant if participant is not None and participant.panel_id == panel.id else None
+    return participant if participant is not None and participant.panel_id == panel_id else None
 
 
 def remember_participant(panel: Panel, token: str) -> None:

@@ -4,6 +4,7 @@ import hashlib
 import io
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import segno
 from flask import (
@@ -139,7 +140,31 @@ def join(slug: str):
 
 @bp.get("/s/<slug>/rooms/<int:room_id>")
 def room(slug: str, room_id: int):
-    """The live breakout room."""
+    """The live breakout room.
+
+    Kept once per room and language with markers for the participant's name and id
+    (page_cache.PersonalPages): a reload wave costs a cookie check and one query per
+    page instead of a render. A signed-in moderator (whose header differs) gets a render.
+    """
+    kept_pages = page_cache.personal()
+    if cookie.signed_in_moderator() is not None:
+        kept_pages = None
+    key = ("room", request.full_path, str(get_locale()))
+    if kept_pages is not None:
+        kept = kept_pages.get(key)
+        if kept is not None:
+            participant = cookie.joined_participant_of(kept.headers["panel_id"])
+            if participant is None:
+                return redirect(url_for("pages.join", slug=slug, room=room_id))
+            return _fill_room(kept_pages, kept.body, participant)
+    try:
+        return _room_page(slug, room_id, kept_pages, key)
+    finally:
+        if kept_pages is not None:
+            kept_pages.abandon(key)  # nothing, if it was kept
+
+
+def _room_page(slug: str, room_id: int, kept_pages, key):
     panel = _panel_or_404(slug)
     try:
         room = participants.get_panel_room(panel, room_id)
@@ -148,12 +173,33 @@ def room(slug: str, room_id: int):
     participant = cookie.joined_participant(panel)
     if participant is None:
         return redirect(url_for("pages.join", slug=slug, room=room_id))
-    return render_template(
-        "rooms/room.html",
-        panel=panel,
-        room=room,
-        participant=participant,
-        counts=panels.room_counts(panel.id),
+    if kept_pages is None:
+        return _render_room(panel, room, participant, _me(participant.id, participant.display_name))
+    body = _render_room(
+        panel,
+        room,
+        SimpleNamespace(display_name=kept_pages.html("name")),
+        _me(kept_pages.json("id"), kept_pages.json("name")),
+    )
+    kept_pages.keep(key, body, {"panel_id": panel.id})
+    return _fill_room(kept_pages, body, participant)
+
+
+def _me(participant_id, display_name) -> dict:
+    return {"id": participant_id, "display_name": display_name}
+
+
+def _render_room(panel, room, shown, me) -> str:
+    # `shown` is what the page prints of the participant, `me` what its script reads:
+    # the participant's own values, or a kept page's markers for them.
+    return render_template("rooms/room.html", panel=panel, room=room, participant=shown, me=me)
+
+
+def _fill_room(kept_pages, body: str, participant) -> str:
+    return kept_pages.fill(
+        body,
+        html={"name": participant.display_name},
+        json={"id": participant.id, "name": participant.display_name},
     )
 
 
