@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from functools import wraps
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import (
@@ -13,9 +14,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import (
     DateField,
     FieldList,
@@ -41,6 +44,7 @@ from .. import cookie
 from ..services import panels
 from ..services.errors import Conflict, DomainError, Forbidden, NotFound
 from ..services.panels import PanelInput, PersonInput, RoomInput
+from . import page_cache
 
 bp = Blueprint("moderate", __name__)
 
@@ -161,4 +165,27 @@ def console(moderator, slug: str):
         abort(404)
     except Forbidden:
         abort(403)
-    return render_template("moderate/console.html", panel=panel, moderator=moderator)
+    # Kept per session and language with markers for the moderator's own values (the
+    # email in the header, the sign-out form's CSRF token), filled in per response:
+    # consoles reopened together after a dropped connection cost no render each.
+    # Access is checked above on every request.
+    kept_pages = page_cache.personal()
+    if kept_pages is None:
+        return render_template("moderate/console.html", panel=panel, moderator=moderator)
+    key = ("console", request.full_path, str(get_locale()))
+    kept = kept_pages.get(key)
+    if kept is None:
+        try:
+            body = render_template(
+                "moderate/console.html",
+                panel=panel,
+                signed_in=SimpleNamespace(email=kept_pages.html("email")),
+                csrf_token=lambda: kept_pages.html("csrf"),
+            )
+        except BaseException:
+            kept_pages.abandon(key)
+            raise
+        kept_pages.keep(key, body, {})
+    else:
+        body = kept.body
+    return kept_pages.fill(body, html={"email": moderator.email, "csrf": generate_csrf()})

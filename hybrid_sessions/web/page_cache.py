@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from cachetools import LRUCache
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Request
@@ -208,7 +208,10 @@ class PersonalPages:
 
 
 def personal() -> PersonalPages | None:
-    """This app's kept personal pages, or None when copies are off."""
+    """This app's kept personal pages, or None when copies are off or this visitor has
+    messages waiting (flashed to them alone, shown once by the next page they open)."""
+    if session.get("_flashes"):
+        return None
     return current_app.extensions.get("personal_pages")
 
 
