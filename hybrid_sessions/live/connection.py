@@ -10,7 +10,7 @@ from flask_socketio import join_room
 from ..extensions import socketio
 from ..services import accounts, transactions
 from ..services.errors import DomainError
-from . import channels, events, identity
+from . import channels, events, identity, suggestions
 from .identity import from_cookie, from_token
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,7 @@ def connect(auth=None):
         join_room(channels.everyone(panel_id))
     if who.moderator_id:
         _start_moderator_watchdog()
+        suggestions.warm_up()
 
 
 @socketio.on("disconnect")
