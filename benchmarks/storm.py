@@ -195,11 +195,15 @@ async def storm(
     truth: dict[int, set[int]] = {room_id: set() for room_id in room_ids}
 
     async def post(stayer: Person, text: str) -> None:
-        ack = await stayer.client.call(
-            "rec:post",
-            {"room_id": stayer.room_id, "client_id": str(uuid.uuid4()), "text": text},
-            timeout=60,
-        )
+        try:
+            ack = await stayer.client.call(
+                "rec:post",
+                {"room_id": stayer.room_id, "client_id": str(uuid.uuid4()), "text": text},
+                timeout=60,
+            )
+        except Exception as exc:  # noqa: BLE001 - counted: a benchmark reports
+            errors.append(f"post: {type(exc).__name__}")
+            return
         if ack.get("ok"):
             truth[stayer.room_id].add(ack["recommendation"]["id"])
         else:
