@@ -219,6 +219,19 @@ def participant_places(tokens: list[object]) -> dict[int, int]:
     return {panel_id: participant_id for panel_id, participant_id in rows}
 
 
+def participant_name_for_token(token: object):
+    """(id, session id, display name) of the token's participant, or None: what a kept
+    page needs, read as one row without building the ORM object (a reload wave asks it
+    once per page)."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    return db.session.execute(
+        sa.select(Participant.id, Participant.panel_id, Participant.display_name).where(
+            Participant.token_hash == hash_token(token)
+        )
+    ).first()
+
+
 def participant_for_token(token: object) -> Participant | None:
     if not isinstance(token, str) or not token or len(token) > 200:
         return None

@@ -153,7 +153,7 @@ def room(slug: str, room_id: int):
     if kept_pages is not None:
         kept = kept_pages.get(key)
         if kept is not None:
-            participant = cookie.joined_participant_of(kept.headers["panel_id"])
+            participant = cookie.joined_participant_name(kept.headers["panel_id"])
             if participant is None:
                 return redirect(url_for("pages.join", slug=slug, room=room_id))
             return _fill_room(kept_pages, kept.body, participant)
