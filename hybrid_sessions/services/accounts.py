@@ -213,10 +213,17 @@ def participant_places(tokens: list[object]) -> dict[int, int]:
     hashes = [hash_token(t) for t in tokens if isinstance(t, str) and t and len(t) <= 200]
     if not hashes:
         return {}
-    rows = db.session.execute(
-        sa.select(Participant.panel_id, Participant.id).where(Participant.token_hash.in_(hashes))
-    )
+    rows = db.session.execute(_PLACES, {"hashes": hashes})
     return {panel_id: participant_id for panel_id, participant_id in rows}
+
+
+# Built once: building a statement costs about as much as running one this small.
+_PLACES = sa.select(Participant.panel_id, Participant.id).where(
+    Participant.token_hash.in_(sa.bindparam("hashes", expanding=True))
+)
+_NAME = sa.select(Participant.id, Participant.panel_id, Participant.display_name).where(
+    Participant.token_hash == sa.bindparam("hash")
+)
 
 
 def participant_name_for_token(token: object):
@@ -225,11 +232,7 @@ def participant_name_for_token(token: object):
     once per page)."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    return db.session.execute(
-        sa.select(Participant.id, Participant.panel_id, Participant.display_name).where(
-            Participant.token_hash == hash_token(token)
-        )
-    ).first()
+    return db.session.execute(_NAME, {"hash": hash_token(token)}).first()
 
 
 def participant_for_token(token: object) -> Participant | None:
