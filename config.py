@@ -91,10 +91,14 @@ class Config:
     # Merge suggestions reach moderators this long after a post (one recomputation
     # covers a burst); 0: at once, in the same handler (tests).
     SUGGESTIONS_DELAY_SECONDS = float(os.environ.get("SUGGESTIONS_DELAY_SECONDS", "0.2"))
-    # Notices to moderators of how things stand (places per room) go out at most once per
-    # this many seconds per session, covering every change meanwhile (live/broadcast.py);
-    # 0: one per change, at once (tests).
-    NOTICES_DELAY_SECONDS = float(os.environ.get("NOTICES_DELAY_SECONDS", "0.5"))
+    # Joins and room changes reach the moderators' console and the walls as one
+    # rooms:updated per this many seconds (a venue arriving at once is a few messages,
+    # not a thousand); 0: at once (tests).
+    PRESENCE_COALESCE_SECONDS = float(os.environ.get("PRESENCE_COALESCE_SECONDS", "0.5"))
+    # How often each process looks for rooms whose timer has run out, to announce the
+    # close (posting is refused from the closing second regardless); 0: never (tests
+    # call live.phase_timer.tick() themselves).
+    PHASE_TICK_SECONDS = float(os.environ.get("PHASE_TICK_SECONDS", "1"))
     # Email for event registrations (confirmation, moved up from a waiting list); none
     # without MAIL_SERVER: the pages then ask people to save their personal link.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -121,9 +125,10 @@ class TestingConfig(Config):
     ASYNC_MODE = "threading"
     MODERATOR_RECHECK_SECONDS = 0
     SUGGESTIONS_DELAY_SECONDS = 0
-    NOTICES_DELAY_SECONDS = 0
     # Tests that want the page cache turn it on themselves.
     PAGE_CACHE_SECONDS = 0
+    PRESENCE_COALESCE_SECONDS = 0
+    PHASE_TICK_SECONDS = 0
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None
     MAIL_SERVER = None

@@ -81,13 +81,32 @@ def disconnect(*_):
 @socketio.on("room:join")
 def room_join(data):
     join_room(f"room:{data['room_id']}")
+    join_room("everyone")
     return {"ok": True, "room": {"id": data["room_id"]}, "recommendations": [], "seq": 0}
 
 
 @socketio.on("session:watch")
 def session_watch(data):
     join_room("mod")
+    join_room("everyone")
     return {"ok": True, "rooms": [], "recommendations": [], "note": {}}
+
+
+@socketio.on("session:broadcast")
+def session_broadcast(data):
+    message = {"text": data["text"], "room_id": data.get("room_id"), "sent_at": datetime.now(UTC).isoformat()}
+    socketio.emit(
+        "session:broadcast", message, to=f"room:{data['room_id']}" if data.get("room_id") else "everyone"
+    )
+    return {"ok": True}
+
+
+@socketio.on("session:phase")
+def session_phase(data):
+    now = datetime.now(UTC).isoformat()
+    message = {"phase": data["phase"], "rooms_close_at": data.get("rooms_close_at"), "server_time": now}
+    socketio.emit("session:phase", message, to="everyone")
+    return {"ok": True, "session": {"phase": data["phase"]}}
 
 
 @socketio.on("rec:post")

@@ -279,6 +279,16 @@ def render(report: dict) -> tuple[str, list[str]]:
     row(
         "P11", "panel page, joined participant: req/s", "panel.rps", "(reported)", None, base_path="hello.rps"
     )
+    for event in ("broadcast", "phase"):
+        row(
+            "P13",
+            f"session:{event} → every participant, p99 ms",
+            f"{event}_p99_ms",
+            "(reported)",
+            lambda p, b, r: True,
+        )
+        row("P13", f"session:{event} p50 ms", f"{event}_p50_ms", "(reported)", lambda p, b, r: True)
+        row("P13", f"session:{event} lost deliveries", f"{event}_lost", "0", lambda p, b, r: p == 0)
     rows.extend(_p7_rows(results))
     rows = [r for r in rows if "| — | — | — |" not in r]
     header = (

@@ -26,7 +26,7 @@ from pathlib import Path
 import requests
 import socketio
 
-from benchmarks import loadgen, storm
+from benchmarks import loadgen, moderator_pushes, storm
 from harness.api import moderator_token
 from harness.live import LiveClient
 from harness.servers import RedisServer, ServerProcess
@@ -439,6 +439,14 @@ def _wrk(url: str, seconds: int, extra: list[str] = (), after: list[str] = ()) -
     }
 
 
+def p13_moderator_pushes(target: Target, scale: dict) -> dict:
+    """P13: session:broadcast and session:phase delivered to every connected participant."""
+    slug, room_ids = target.session(scale["p13_rooms"])
+    return asyncio.run(
+        moderator_pushes.run(target.base, target.token, slug, room_ids, scale["p13_n"], scale["p13_pushes"])
+    )
+
+
 # --- running and reporting --------------------------------------------------------------
 
 SCALES = {
@@ -466,6 +474,9 @@ SCALES = {
         post_now_seconds=2,
         reload_rooms=10,
         reload_people=50,
+        p13_n=100,
+        p13_rooms=10,
+        p13_pushes=5,
     ),
     "full": dict(
         n=1000,
@@ -491,6 +502,9 @@ SCALES = {
         post_now_seconds=10,
         reload_rooms=100,
         reload_people=1000,
+        p13_n=1000,
+        p13_rooms=100,
+        p13_pushes=20,
     ),
 }
 SCENARIOS = {
@@ -504,8 +518,9 @@ SCENARIOS = {
     "P9": p9_storm_browser,
     "P10": p10_post_now,
     "P11": p11_reload_wave,
+    "P13": p13_moderator_pushes,
 }
-BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6", "P8", "P9", "P10", "P11"}
+BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6", "P8", "P9", "P10", "P11", "P13"}
 WITH_VENUE_LIMITS = {"P8", "P9"}
 
 
@@ -572,7 +587,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     args.scenarios = args.scenarios or (
-        sorted(SCENARIOS) if args.full else ["P1", "P5", "P6", "P8", "P9", "P10", "P11"]
+        sorted(SCENARIOS) if args.full else ["P1", "P5", "P6", "P8", "P9", "P10", "P11", "P13"]
     )
     if _can_pin():
         os.sched_setaffinity(0, {LOAD_CORE})

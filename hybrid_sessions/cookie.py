@@ -65,22 +65,9 @@ def participant_tokens() -> list[str]:
 
 def joined_participant(panel: Panel) -> Participant | None:
     """The participant this browser joined the session as, if any."""
-    return joined_participant_of(panel.id)
-
-
-def joined_participant_of(panel_id: int) -> Participant | None:
-    """The same, by the session's id."""
-    token = (session.get(_TOKENS) or {}).get(str(panel_id))
+    token = (session.get(_TOKENS) or {}).get(str(panel.id))
     participant = accounts.participant_for_token(token) if token else None
-    return participant if participant is not None and participant.panel_id == panel_id else None
-
-
-def joined_participant_name(panel_id: int):
-    """(id, session id, display name) of the participant this browser joined the session
-    as, or None: all a kept page needs (page_cache.PersonalPages)."""
-    token = (session.get(_TOKENS) or {}).get(str(panel_id))
-    row = accounts.participant_name_for_token(token) if token else None
-    return row if row is not None and row.panel_id == panel_id else None
+    return participant if participant is not None and participant.panel_id == panel.id else None
 
 
 def remember_participant(panel: Panel, token: str) -> None:

@@ -56,3 +56,64 @@ def shareable_url(endpoint: str, **values) -> str:
             host = f"[{host}]"
         base = f"http://{host}:{current_app.config['PORT']}"
     return base + url_for(endpoint, **values)
+
+
+_LOOPBACK_NAMES = {"localhost", "::1", "ip6-localhost"}
+
+
+def _is_loopback(host: str) -> bool:
+    return host in _LOOPBACK_NAMES or host.startswith("127.")
+
+
+def lan_addresses() -> list[str]:
+    """IPv4 addresses of this machine's network interfaces, loopback left out.
+
+    Read from the interfaces themselves (Linux: one ioctl per interface), so it works
+    on a venue LAN with no internet and no DNS; elsewhere, the outgoing interface's
+    address alone.
+    """
+    found: list[str] = []
+    try:
+        import fcntl
+        import struct
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            for _index, name in socket.if_nameindex():
+                request = struct.pack("256s", name.encode()[:15])
+                try:
+                    answer = fcntl.ioctl(probe.fileno(), 0x8915, request)  # SIOCGIFADDR
+                except OSError:  # an interface without an IPv4 address
+                    continue
+                address = socket.inet_ntoa(answer[20:24])
+                if not _is_loopback(address) and address not in found:
+                    found.append(address)
+    except (ImportError, OSError):
+        pass
+    if not found and (fallback := _lan_address()) and not _is_loopback(fallback):
+        found.append(fallback)
+    return found
+
+
+def reachability(request_host: str) -> dict | None:
+    """Why phones may not reach the addresses the console shows, or None.
+
+    Only when PUBLIC_URL is unset and the page was opened via a loopback address: then
+    either this server listens on every interface (`lan`: the addresses to use instead)
+    or only on this machine (`local_only`: nobody else can reach it at all).
+    """
+    if _base() is not None:
+        return None
+    host = request_host.lower()
+    if host.startswith("["):  # [::1]:5000
+        host = host[1 : host.find("]")]
+    elif host.count(":") == 1:  # 127.0.0.1:5000
+        host = host.split(":")[0]
+    if not _is_loopback(host):
+        return None
+    listen = current_app.config["HOST"]
+    port = current_app.config["PORT"]
+    if listen in ("0.0.0.0", "::", ""):
+        return {"kind": "lan", "addresses": [f"http://{a}:{port}" for a in lan_addresses()]}
+    if _is_loopback(listen):
+        return {"kind": "local_only", "addresses": []}
+    return {"kind": "lan", "addresses": [f"http://{listen}:{port}"]}

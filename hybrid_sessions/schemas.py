@@ -8,13 +8,15 @@ Numbers and strings are strict: "3" is not a room id, 3 is not a name.
 from datetime import date, time
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import ValidationError as _ValidationError
 
+from . import limits
 from .services.errors import Invalid
 from .services.events.programme import DayInput, EventInput, SlotInput, TrackInput
 from .services.lookup import MAX_ID
 from .services.panels import PanelInput, PersonInput, RoomInput
+from .services.session_edit import PanelChanges, RoomChange
 
 # Generous upper bounds at the shape level; the services enforce the real limits
 # with clearer messages (e.g. 500 characters for a post, counted after trimming).
@@ -25,6 +27,9 @@ ShortStr = Annotated[StrictStr, Field(max_length=1000)]
 MAX_INT = MAX_ID
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_INT)]
 Version = Annotated[StrictInt, Field(ge=0, le=MAX_INT)] | None
+
+
+Capacity = Annotated[StrictInt, Field(ge=limits.ROOM_CAPACITY_MIN, le=limits.ROOM_CAPACITY_MAX)]
 
 
 class Schema(BaseModel):
@@ -44,11 +49,18 @@ class PersonBody(Schema):
     bio: Str = ""
 
 
+Capacity = Annotated[StrictInt, Field(ge=1, le=10000)] | None
+Url = Annotated[StrictStr, Field(max_length=4000)] | None
+Phase = Literal["lobby", "rooms_open", "rooms_closed", "published"]
+Assignment = Literal["self", "balanced", "moderator"]
+
+
 class RoomBody(Schema):
     name: ShortStr
     prompt: Str = ""
     facilitator: ShortStr = ""
-    capacity: Annotated[StrictInt, Field(ge=1, le=10000)] | None = None
+    capacity: Capacity | None = None
+    call_url: Url = None
 
 
 class SessionBody(Schema):
@@ -60,9 +72,15 @@ class SessionBody(Schema):
     about: Str = ""
     join_info: Str = ""
     moderator: PersonBody | None = None
-    guests: Annotated[list[PersonBody], Field(max_length=20)] = []
-    rooms: Annotated[list[RoomBody], Field(min_length=1, max_length=200)]
-    co_moderators: Annotated[list[ShortStr], Field(max_length=20)] = []
+    guests: Annotated[list[PersonBody], Field(max_length=limits.MAX_GUESTS)] = []
+    rooms: Annotated[list[RoomBody], Field(min_length=1, max_length=limits.MAX_ROOMS)]
+    co_moderators: Annotated[list[ShortStr], Field(max_length=limits.MAX_CO_MODERATORS)] = []
+    # Running the breakout phase (CONTRACT.md §6).
+    phase: Literal["lobby", "rooms_open"] = "rooms_open"
+    rooms_close_at: AwareDatetime | None = None
+    stream_url: Url = None
+    assignment: Assignment = "self"
+    anonymous: StrictBool = False
 
     def to_input(self, default_timezone: str = "Europe/Warsaw") -> PanelInput:
         return PanelInput(
@@ -75,9 +93,67 @@ class SessionBody(Schema):
             join_info=self.join_info,
             host=PersonInput(self.moderator.name, self.moderator.bio) if self.moderator else None,
             guests=[PersonInput(g.name, g.bio) for g in self.guests],
-            rooms=[RoomInput(r.name, r.prompt, r.facilitator, r.capacity) for r in self.rooms],
+            rooms=[
+                RoomInput(r.name, r.prompt, r.facilitator, r.capacity, r.call_url or "") for r in self.rooms
+            ],
             co_moderators=list(self.co_moderators),
+            phase=self.phase,
+            rooms_close_at=self.rooms_close_at,
+            stream_url=self.stream_url or "",
+            assignment=self.assignment,
+            anonymous=self.anonymous,
         )
+
+
+class RoomPatch(Schema):
+    """A room in PATCH: with `id` only the fields given change; without, a new room."""
+
+    id: Id | None = None
+    name: ShortStr | None = None
+    prompt: Str | None = None
+    facilitator: ShortStr | None = None
+    capacity: Capacity = None
+    call_url: Url = None
+
+    def change(self) -> RoomChange:
+        return RoomChange(self.id, {k: getattr(self, k) for k in self.model_fields_set if k != "id"})
+
+
+class SessionPatch(Schema):
+    """PATCH /api/v1/sessions/<slug>: every field optional; only those given change."""
+
+    title: ShortStr | None = None
+    slug: ShortStr | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    timezone: ShortStr | None = None
+    about: Str | None = None
+    join_info: Str | None = None
+    moderator: PersonBody | None = None
+    guests: Annotated[list[PersonBody], Field(max_length=20)] | None = None
+    rooms: Annotated[list[RoomPatch], Field(max_length=200)] | None = None
+    co_moderators: Annotated[list[ShortStr], Field(max_length=20)] | None = None
+    stream_url: Url = None
+    assignment: Assignment | None = None
+    anonymous: StrictBool | None = None
+    phase: Phase | None = None
+    rooms_close_at: AwareDatetime | None = None
+
+    def changes(self) -> PanelChanges:
+        fields = {}
+        for name in self.model_fields_set - {"rooms"}:
+            value = getattr(self, name)
+            if name == "moderator":
+                value = PersonInput(value.name, value.bio) if value else None
+            elif name == "guests":
+                value = [PersonInput(g.name, g.bio) for g in value or []]
+            elif name == "co_moderators":
+                value = list(value or [])
+            elif value is None and name in ("title", "starts_at", "ends_at", "assignment", "anonymous"):
+                raise Invalid(f"{name} cannot be null")
+            fields[name] = value
+        rooms = [r.change() for r in self.rooms] if self.rooms is not None else None
+        return PanelChanges(fields=fields, rooms=rooms)
 
 
 class JoinBody(Schema):
@@ -191,10 +267,35 @@ class RecPost(Schema):
     room_id: Id
     client_id: Annotated[StrictStr, Field(max_length=64)]
     text: Str
+    # When the post was typed, in server time (the page's clock plus its offset): a post
+    # queued before the rooms closed is still taken for a grace (services/phases.py).
+    queued_at: AwareDatetime | None = None
 
 
 class RecRef(Schema):
     recommendation_id: Id
+    queued_at: AwareDatetime | None = None
+
+
+class SessionPhase(Schema):
+    slug: ShortStr
+    phase: Phase
+    rooms_close_at: AwareDatetime | None = None
+    # Additions: minutes from now, or minutes added to the running timer.
+    minutes: Annotated[float, Field(gt=0, le=limits.ROOMS_OPEN_HOURS * 60)] | None = None
+    extend_minutes: Annotated[float, Field(gt=0, le=limits.ROOMS_OPEN_HOURS * 60)] | None = None
+
+
+class SessionBroadcast(Schema):
+    slug: ShortStr
+    text: ShortStr
+    room_id: Id | None = None
+
+
+class ParticipantMove(Schema):
+    slug: ShortStr
+    participant_id: Id
+    room_id: Id
 
 
 class SessionRef(Schema):

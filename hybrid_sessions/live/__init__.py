@@ -5,4 +5,4 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     # Importing the modules registers their handlers on the shared `socketio` object.
-    from . import connection, curation, moderation, rooms  # noqa: F401
+    from . import breakout, connection, curation, moderation, rooms  # noqa: F401

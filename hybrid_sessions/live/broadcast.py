@@ -7,15 +7,25 @@ from flask import current_app
 
 from ..extensions import socketio
 from ..models import Panel
-from ..services import panels, transactions
+from ..services import panels, phases, snapshots, transactions, walls
 from ..services.notes import current_note_shape
-from ..services.shapes import room_shape
+from ..services.shapes import anonymised
 from . import channels, suggestions
 
+log = logging.getLogger(__name__)
 
-def recommendation(event: str, rec: dict, panel_id: int) -> None:
-    """rec:new / rec:updated to the room (the poster too) and its moderators, once each."""
-    socketio.emit(event, rec, to=[channels.breakout(rec["room_id"]), channels.moderators(panel_id)])
+
+def recommendation(event: str, rec: dict, panel_id: int, anonymous: bool = False) -> None:
+    """rec:new / rec:updated to the room (the poster too) and its moderators, once each.
+
+    In an anonymous session the room gets the Rec without the author's name (the
+    page shows "you" on one's own posts by the author's id); moderators get it whole.
+    """
+    if anonymous:
+        socketio.emit(event, anonymised(rec, None), to=channels.breakout(rec["room_id"]))
+        socketio.emit(event, rec, to=channels.moderators(panel_id))
+    else:
+        socketio.emit(event, rec, to=[channels.breakout(rec["room_id"]), channels.moderators(panel_id)])
     # A +1 changes no suggestion; a new, withdrawn or erased post may.
     if event == "rec:new" or rec["status"] != "active":
         suggestions.changed(panel_id)
@@ -33,56 +43,104 @@ def note_published(panel: Panel, payload: dict) -> None:
     socketio.emit("note:published", payload, to=channels.everyone(panel.id))
 
 
-# Notices to moderators that only say "this is how things stand now" (places per room;
-# presence, when it comes) are coalesced: what changed within NOTICES_DELAY_SECONDS goes
-# out as one notice with the state at that moment. When a venue's Wi-Fi comes back or a
-# room fills at the start, hundreds of joins arrive within seconds; one notice per join
-# cost each watching moderator hundreds of messages and the server a count of the whole
-# session per join. Presence notices on join should go through `coalesced` too.
-log = logging.getLogger(__name__)
-_pending: set[tuple[str, int]] = set()
+def rooms_changed(panel: Panel) -> list[dict]:
+    """Places taken per room (with presence: in the room / remote), who waits for a
+    room, and who joined since the last update, for the moderators' console and the
+    walls, at once.
+
+    Moderators only: sent to every participant, each join would cost a message per
+    person in the session, and a 1,000-person session would pay a million of them.
+    """
+    update = snapshots.presence_update(panel)
+    update["joined"] = _newcomers.pop(panel.id, [])
+    socketio.emit("rooms:updated", update, to=channels.moderators(panel.id))
+    # The big screens: the same counts, in-room and remote, never a name.
+    socketio.emit("wall:rooms", {"rooms": walls.wall_rooms(update["rooms"])}, to=channels.wall(panel.id))
+    return update["rooms"]
 
 
-def coalesced(kind: str, panel_id: int, send) -> None:
-    """Call `send(panel_id)` once, NOTICES_DELAY_SECONDS from now, for every call of the
-    same kind and session until then (at once when the delay is 0, as in tests)."""
-    delay = current_app.config["NOTICES_DELAY_SECONDS"]
+def _watched(panel_id: int) -> bool:
+    """A console or a wall may be showing the session's counts."""
+    if suggestions.watched(panel_id):
+        return True
+    return bool(socketio.server.manager.rooms.get("/", {}).get(channels.wall(panel_id)))
+
+
+# Sessions whose rooms:updated is already scheduled in this process, and the people
+# who joined through this process since its last rooms:updated.
+_presence_pending: set[int] = set()
+_newcomers: dict[int, list[dict]] = {}
+
+
+def presence_changed(panel: Panel) -> None:
+    """Someone joined or changed rooms: send rooms:updated soon, once for every change
+    within `PRESENCE_COALESCE_SECONDS`. A wave of a thousand joins (a venue arriving, a
+    reconnect storm) then costs the moderators a few messages, not a thousand, and each
+    join only schedules; 0 sends at once (tests)."""
+    delay = current_app.config.get("PRESENCE_COALESCE_SECONDS", 0)
     if not delay:
-        send(panel_id)
+        rooms_changed(panel)
         return
-    if (kind, panel_id) in _pending:
+    if not _watched(panel.id):
+        _newcomers.pop(panel.id, None)
         return
-    _pending.add((kind, panel_id))
+    if panel.id in _presence_pending:
+        return
+    _presence_pending.add(panel.id)
     app = current_app._get_current_object()
+    panel_id = panel.id
 
     def later():
         socketio.sleep(delay)
-        # Before sending: a change while it is read is then announced again, not lost.
-        _pending.discard((kind, panel_id))
+        # Before reading: a join committed while we read schedules the next message.
+        _presence_pending.discard(panel_id)
         with app.app_context():
             try:
-                send(panel_id)
-            except Exception:  # the next change schedules another notice
-                log.exception("%s notice for session %s failed", kind, panel_id)
+                found = panels.find_panel_by_id(panel_id)
+                if found is not None:
+                    rooms_changed(found)
+            except Exception:  # the next join schedules another try
+                log.exception("presence of session %s failed", panel_id)
             finally:
                 transactions.release()
 
     socketio.start_background_task(later)
 
 
-def rooms_changed(panel: Panel) -> None:
-    """Places taken per room, for the moderators' console, coalesced (see above).
+def participant_joined(panel: Panel, participant) -> None:
+    """A newcomer, for the moderators' move controls: carried by the next (coalesced)
+    rooms:updated, so a venue arriving at once is a few messages, not one per person."""
+    _newcomers.setdefault(panel.id, []).append(
+        {
+            "id": participant.id,
+            "display_name": participant.display_name,
+            "attendance": participant.attendance,
+            "room_id": participant.room_id,
+        }
+    )
+    if len(_newcomers) > 1000:  # sessions nobody watches: never grow without bound
+        _newcomers.clear()
+    presence_changed(panel)
 
-    Moderators only: sent to every participant, each join would cost a message per
-    person in the session, and a 1,000-person session would pay a million of them.
-    """
-    coalesced("rooms", panel.id, _send_rooms)
+
+def phase_changed(panel: Panel) -> dict:
+    """session:phase to everyone connected to the session."""
+    payload = phases.phase_shape(panel)
+    socketio.emit("session:phase", payload, to=channels.everyone(panel.id))
+    return payload
 
 
-def _send_rooms(panel_id: int) -> None:
-    panel = panels.find_panel_by_id(panel_id)
-    if panel is None:
-        return
-    counts = panels.room_counts(panel.id)
-    rooms = [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms]
-    socketio.emit("rooms:updated", {"slug": panel.slug, "rooms": rooms}, to=channels.moderators(panel.id))
+def session_broadcast(panel: Panel, message: dict) -> None:
+    """session:broadcast to the session's participants (or one room's) and moderators."""
+    if message["room_id"] is None:
+        to = channels.everyone(panel.id)
+    else:
+        to = [channels.breakout(message["room_id"]), channels.moderators(panel.id)]
+    socketio.emit("session:broadcast", message, to=to)
+
+
+def moved(participant_id: int, room: dict) -> None:
+    """room:moved to every socket of the moved participant, on any process."""
+    socketio.emit(
+        "room:moved", {"room_id": room["id"], "room": room}, to=channels.participant(participant_id)
+    )

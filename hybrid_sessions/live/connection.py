@@ -10,7 +10,7 @@ from flask_socketio import join_room
 from ..extensions import socketio
 from ..services import accounts, transactions
 from ..services.errors import DomainError
-from . import channels, events, identity, suggestions
+from . import channels, events, identity, phase_timer, suggestions, walls
 from .identity import from_cookie, from_token
 
 log = logging.getLogger(__name__)
@@ -76,20 +76,29 @@ def end_connections_of(panel_id: int, participant_id: int) -> None:
 
 @socketio.on("connect")
 def connect(auth=None):
-    """Accept a bearer token (auth={"token": ...}) or the browser's session cookie."""
+    """Accept a bearer token (auth={"token": ...}), a big screen's wall ticket
+    (auth={"wall": ...}, live/walls.py), or the browser's session cookie."""
     try:
         token = auth.get("token") if isinstance(auth, dict) else None
-        who = from_token(token) if token else from_cookie()
+        wall = auth.get("wall") if isinstance(auth, dict) else None
+        if wall is not None:
+            who = walls.identity_from_ticket(wall)
+        else:
+            who = from_token(token) if token else from_cookie()
     except DomainError as exc:
         raise ConnectionRefusedError(exc.code) from None
     finally:
         transactions.discard()
     identity.remember(request.sid, who)
-    for panel_id in who.participants:
+    for panel_id, participant_id in who.participants.items():
         join_room(channels.everyone(panel_id))
+        join_room(channels.participant(participant_id))
+    for name in who.wall_channels:
+        join_room(name)
     if who.moderator_id:
         _start_moderator_watchdog()
         suggestions.warm_up()
+    phase_timer.start()
 
 
 @socketio.on("disconnect")

@@ -29,11 +29,15 @@ class Identity:
     # hash (revoked, expired or deleted by a password change or disable).
     moderator_epoch: int | None = None
     moderator_token_hash: str | None = None
+    # A big screen (live/walls.py): only listens, in these channels.
+    wall_channels: tuple[str, ...] = ()
 
     def rate_key(self) -> str:
         """Whose budget an event counts against: the person, whichever socket they use."""
         if self.moderator_id is not None:
             return f"moderator:{self.moderator_id}"
+        if self.wall_channels:
+            return f"wall:{self.fingerprint}"
         return "participant:" + ",".join(map(str, sorted(self.participants.values())))
 
     def participant_in(self, panel_id: int) -> Participant:

@@ -26,7 +26,7 @@ def reset() -> None:
     _last_sent.clear()
 
 
-def _watched(panel_id: int) -> bool:
+def watched(panel_id: int) -> bool:
     """Whether any moderator may be watching: with a message queue, they may be on
     another process, so always; otherwise only if one is connected here."""
     if current_app.config.get("MESSAGE_QUEUE_URL"):
@@ -37,7 +37,7 @@ def _watched(panel_id: int) -> bool:
 
 def changed(panel_id: int) -> None:
     """The session's posts or note changed: refresh its moderators' suggestions soon."""
-    if not _watched(panel_id):
+    if not watched(panel_id):
         _last_sent.pop(panel_id, None)
         return
     delay = current_app.config["SUGGESTIONS_DELAY_SECONDS"]

@@ -14,7 +14,7 @@ from .event import (
 )
 from .moderator import Moderator, ModeratorToken
 from .note import Note, NoteChange, NoteItem, NoteItemSource, NoteSection, NoteVersion
-from .panel import Panel, PanelPerson, panel_moderators
+from .panel import Broadcast, Panel, PanelPerson, panel_moderators
 from .participant import Participant
 from .recommendation import Recommendation, Vote
 from .room import BreakoutRoom
@@ -23,6 +23,7 @@ from .suggestion import SuggestionDismissal
 __all__ = [
     "AuditEvent",
     "BreakoutRoom",
+    "Broadcast",
     "Choice",
     "Event",
     "EventDay",

@@ -5,7 +5,9 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from .. import limits
 from ..extensions import db
+from .join_code import unused_code
 from .moderator import Moderator
 from .types import UTCDateTime, utcnow
 
@@ -34,6 +36,29 @@ class Panel(db.Model):
     # The session's change counter: every recommendation change takes the next value,
     # so a client that reconnects can ask for "everything after N".
     change_seq: so.Mapped[int] = so.mapped_column(default=0)
+    # What people type at /k/<code> when scanning the QR code is not an option; fixed
+    # at creation, so a code printed on a slide keeps working.
+    join_code: so.Mapped[str] = so.mapped_column(sa.String(6), unique=True, default=unused_code)
+
+    # Running the breakout phase (docs/api.md §6). The stored phase is what the
+    # moderator last set; while it is rooms_open and rooms_close_at has passed, the
+    # session is effectively rooms_closed (services/phases.py reads it so, and a
+    # ticker writes it down and tells everyone).
+    LOBBY, ROOMS_OPEN, ROOMS_CLOSED, PUBLISHED = "lobby", "rooms_open", "rooms_closed", "published"
+    PHASES = (LOBBY, ROOMS_OPEN, ROOMS_CLOSED, PUBLISHED)
+    SELF, BALANCED, BY_MODERATOR = "self", "balanced", "moderator"
+    ASSIGNMENTS = (SELF, BALANCED, BY_MODERATOR)
+    phase: so.Mapped[str] = so.mapped_column(sa.String(16), default=ROOMS_OPEN, server_default=ROOMS_OPEN)
+    rooms_close_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, default=None)
+    # When the rooms last closed (by the moderator or the timer): posts queued on a
+    # phone before this moment are still taken for a short grace (services/phases.py).
+    closed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, default=None)
+    # The plenary stream (any https link), shown as a button on the panel and room pages.
+    stream_url: so.Mapped[str] = so.mapped_column(sa.String(2000), default="", server_default="")
+    # How people get into rooms: they choose, the server balances, or the moderator moves them.
+    assignment: so.Mapped[str] = so.mapped_column(sa.String(16), default=SELF, server_default=SELF)
+    # Participants see no names of others (moderators still do).
+    anonymous: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     people: so.Mapped[list["PanelPerson"]] = so.relationship(
         back_populates="panel",
@@ -46,6 +71,10 @@ class Panel(db.Model):
         order_by="BreakoutRoom.position",
     )
     moderators: so.Mapped[list[Moderator]] = so.relationship(secondary=panel_moderators)
+
+    broadcasts: so.Mapped[list["Broadcast"]] = so.relationship(
+        back_populates="panel", cascade="all, delete-orphan", order_by="Broadcast.id"
+    )
 
     @property
     def host(self) -> "PanelPerson | None":
@@ -76,3 +105,28 @@ class PanelPerson(db.Model):
     position: so.Mapped[int] = so.mapped_column(default=0)
 
     panel: so.Mapped[Panel] = so.relationship(back_populates="people")
+
+
+class Broadcast(db.Model):
+    """A short message from a moderator to every room of the session or to one room.
+
+    Kept (not only pushed) so walls and pages opened later show the latest one.
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (sa.Index("ix_broadcasts_panel_id_id", "panel_id", "id"),)
+    MAX_TEXT = limits.BROADCAST_TEXT
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    panel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"))
+    # None: to the whole session.
+    room_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("breakout_rooms.id", ondelete="CASCADE"), default=None
+    )
+    text: so.Mapped[str] = so.mapped_column(sa.String(1200))
+    moderator_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("moderators.id", ondelete="SET NULL"), default=None
+    )
+    sent_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    panel: so.Mapped[Panel] = so.relationship(back_populates="broadcasts")

@@ -17,11 +17,14 @@ class Participant(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     panel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"), index=True)
-    # The breakout room they are in; capacity counts these.
+    # The breakout room they are in; capacity counts these. None: not placed yet (in a
+    # session where the moderator places people, they wait in the lobby).
     room_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("breakout_rooms.id", ondelete="SET NULL"), index=True
     )
     display_name: so.Mapped[str] = so.mapped_column(sa.String(60))
+    # Where they are: in the venue's room or remote; asked on joining, counted per room
+    # (presence) and spread alike by balanced placement.
     attendance: so.Mapped[str] = so.mapped_column(sa.String(16))
     # SHA-256 of the bearer token; the token itself is only ever given to the participant.
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)

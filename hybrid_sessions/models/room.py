@@ -18,5 +18,8 @@ class BreakoutRoom(db.Model):
     # None: no limit (a plenary room); otherwise the places, as for study visits.
     capacity: so.Mapped[int | None] = so.mapped_column(default=None)
     position: so.Mapped[int] = so.mapped_column(default=0)
+    # The room's video call (Jitsi, BigBlueButton, Zoom, Teams: any https link), for
+    # the remote people of the room; shown as a button, never embedded by default.
+    call_url: so.Mapped[str] = so.mapped_column(sa.String(2000), default="", server_default="")
 
     panel: so.Mapped[Panel] = so.relationship(back_populates="rooms")

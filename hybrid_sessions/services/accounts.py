@@ -221,18 +221,6 @@ def participant_places(tokens: list[object]) -> dict[int, int]:
 _PLACES = sa.select(Participant.panel_id, Participant.id).where(
     Participant.token_hash.in_(sa.bindparam("hashes", expanding=True))
 )
-_NAME = sa.select(Participant.id, Participant.panel_id, Participant.display_name).where(
-    Participant.token_hash == sa.bindparam("hash")
-)
-
-
-def participant_name_for_token(token: object):
-    """(id, session id, display name) of the token's participant, or None: what a kept
-    page needs, read as one row without building the ORM object (a reload wave asks it
-    once per page)."""
-    if not isinstance(token, str) or not token or len(token) > 200:
-        return None
-    return db.session.execute(_NAME, {"hash": hash_token(token)}).first()
 
 
 def participant_for_token(token: object) -> Participant | None:

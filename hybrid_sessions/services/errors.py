@@ -48,3 +48,9 @@ class Conflict(DomainError):
 
 class RateLimited(DomainError):
     code, status = "rate_limited", 429
+
+
+class Closed(DomainError):
+    """Posting or +1 while the rooms are not open (CONTRACT.md §4 and §6)."""
+
+    code, status = "closed", 409

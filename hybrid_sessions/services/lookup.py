@@ -15,11 +15,12 @@ from .errors import NotFound
 MAX_ID = 2**31 - 1
 
 
-def by_id(model, value: object, message: str):
+def by_id(model, value: object, message: str, options=()):
     """The row, or NotFound. Only real integers are ids: "3", 3.0 and True are not, and
-    neither is a number beyond the INTEGER column (PostgreSQL would refuse to compare)."""
+    neither is a number beyond the INTEGER column (PostgreSQL would refuse to compare).
+    `options` are loader options (e.g. a relationship to load in the same query)."""
     is_id = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
-    row = db.session.get(model, value) if is_id else None
+    row = db.session.get(model, value, options=list(options)) if is_id else None
     if row is None:
         raise NotFound(message)
     return row

@@ -8,17 +8,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
+from .. import limits
 from ..extensions import db
 from ..models import BreakoutRoom, Moderator, Note, NoteVersion, Panel, PanelPerson, Participant
+from ..models.types import utcnow
 from . import audit
 from .accounts import normalise_email
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .text import clean_text
+from .web_links import clean_https_url
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# A 1,000-person session in 100 rooms is the product's design point; 200 leaves room.
-MAX_ROOMS = 200
-MAX_GUESTS = 20
+MAX_ROOMS = limits.MAX_ROOMS
+MAX_GUESTS = limits.MAX_GUESTS
 # Letters that NFKD does not split into a base letter and a mark.
 _TRANSLIT = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d"})
 
@@ -35,6 +37,7 @@ class RoomInput:
     prompt: str = ""
     facilitator: str = ""
     capacity: int | None = None
+    call_url: str = ""
 
 
 @dataclass
@@ -53,6 +56,12 @@ class PanelInput:
     guests: list[PersonInput] = field(default_factory=list)
     # Emails of other moderator accounts who run this session too.
     co_moderators: list[str] = field(default_factory=list)
+    # Running the breakout phase (services/phases.py, services/placement.py).
+    phase: str = Panel.ROOMS_OPEN
+    rooms_close_at: datetime | None = None
+    stream_url: str = ""
+    assignment: str = Panel.SELF
+    anonymous: bool = False
 
 
 def slugify(text: str) -> str:
@@ -72,18 +81,18 @@ def _unique_slug(base: str) -> str:
     return f"{base}-{n}"
 
 
-def _person(data: PersonInput, role: str, position: int) -> PanelPerson:
+def person_row(data: PersonInput, role: str, position: int) -> PanelPerson:
     return PanelPerson(
         role=role,
         position=position,
-        name=clean_text(data.name, "name", max_len=200, multiline=False),
-        bio=clean_text(data.bio, "bio", max_len=5000, min_len=0),
+        name=clean_text(data.name, "name", max_len=limits.PERSON_NAME, multiline=False),
+        bio=clean_text(data.bio, "bio", max_len=limits.PERSON_BIO, min_len=0),
     )
 
 
 def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     """Create a session with its people and rooms; the creator moderates it."""
-    title = clean_text(data.title, "title", max_len=300, multiline=False)
+    title = clean_text(data.title, "title", max_len=limits.SESSION_TITLE, multiline=False)
     try:
         ZoneInfo(data.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -101,7 +110,7 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
 
     if data.slug:
         slug = data.slug.strip().lower()
-        if not SLUG_RE.match(slug) or len(slug) > 80:
+        if not SLUG_RE.match(slug) or len(slug) > limits.SESSION_SLUG:
             raise Invalid("slug may hold only a-z, 0-9 and single dashes")
         if db.session.scalar(sa.select(Panel.id).where(Panel.slug == slug)):
             raise Conflict(f"the slug {slug!r} is taken")
@@ -111,34 +120,30 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     panel = Panel(
         slug=slug,
         title=title,
-        about=clean_text(data.about, "about", max_len=20000, min_len=0),
-        join_info=clean_text(data.join_info, "join_info", max_len=5000, min_len=0),
+        about=clean_text(data.about, "about", max_len=limits.SESSION_ABOUT, min_len=0),
+        join_info=clean_text(data.join_info, "join_info", max_len=limits.SESSION_JOIN_INFO, min_len=0),
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         timezone=data.timezone,
     )
     people = []
     if data.host and data.host.name.strip():
-        people.append(_person(data.host, PanelPerson.HOST, 0))
-    people += [_person(g, PanelPerson.GUEST, i + 1) for i, g in enumerate(data.guests)]
+        people.append(person_row(data.host, PanelPerson.HOST, 0))
+    people += [person_row(g, PanelPerson.GUEST, i + 1) for i, g in enumerate(data.guests)]
     panel.people = people
-    rooms = []
-    for i, room in enumerate(data.rooms):
-        if room.capacity is not None and not 1 <= room.capacity <= 10000:
-            raise Invalid("capacity must be between 1 and 10000")
-        rooms.append(
-            BreakoutRoom(
-                position=i,
-                name=clean_text(room.name, "room name", max_len=200, multiline=False),
-                prompt=clean_text(room.prompt, "prompt", max_len=1000, min_len=0),
-                facilitator=clean_text(
-                    room.facilitator, "facilitator", max_len=200, min_len=0, multiline=False
-                ),
-                capacity=room.capacity,
-            )
-        )
-    panel.rooms = rooms
-    panel.moderators = [actor, *_co_moderators(data.co_moderators, actor)]
+    panel.rooms = [new_room(room, i) for i, room in enumerate(data.rooms)]
+    if data.phase not in (Panel.LOBBY, Panel.ROOMS_OPEN):
+        raise Invalid('a new session starts in "lobby" or "rooms_open"')
+    if data.rooms_close_at is not None and data.phase != Panel.ROOMS_OPEN:
+        raise Invalid("only rooms_open takes a closing time")
+    if data.rooms_close_at is not None and data.rooms_close_at <= utcnow():
+        raise Invalid("rooms_close_at must be in the future")
+    panel.phase = data.phase
+    panel.rooms_close_at = data.rooms_close_at
+    panel.stream_url = clean_https_url(data.stream_url, "stream_url")
+    panel.assignment = check_assignment(data.assignment)
+    panel.anonymous = bool(data.anonymous)
+    panel.moderators = [actor, *co_moderator_accounts(data.co_moderators, actor)]
     db.session.add(panel)
     db.session.flush()
     db.session.add(Note(panel_id=panel.id))
@@ -147,7 +152,43 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     return panel
 
 
-def _co_moderators(emails: list[str], actor: Moderator) -> list[Moderator]:
+def check_capacity(capacity: object) -> int | None:
+    lo, hi = limits.ROOM_CAPACITY_MIN, limits.ROOM_CAPACITY_MAX
+    if capacity is not None and not lo <= capacity <= hi:
+        raise Invalid(f"capacity must be between {lo} and {hi}")
+    return capacity
+
+
+def check_assignment(assignment: object) -> str:
+    if assignment not in Panel.ASSIGNMENTS:
+        raise Invalid("assignment must be one of " + ", ".join(Panel.ASSIGNMENTS))
+    return assignment
+
+
+def room_name(value: object) -> str:
+    return clean_text(value, "room name", max_len=limits.ROOM_NAME, multiline=False)
+
+
+def room_prompt(value: object) -> str:
+    return clean_text(value, "prompt", max_len=limits.ROOM_PROMPT, min_len=0)
+
+
+def room_facilitator(value: object) -> str:
+    return clean_text(value, "facilitator", max_len=limits.ROOM_FACILITATOR, min_len=0, multiline=False)
+
+
+def new_room(room: RoomInput, position: int) -> BreakoutRoom:
+    return BreakoutRoom(
+        position=position,
+        name=room_name(room.name),
+        prompt=room_prompt(room.prompt),
+        facilitator=room_facilitator(room.facilitator),
+        capacity=check_capacity(room.capacity),
+        call_url=clean_https_url(room.call_url, "call_url"),
+    )
+
+
+def co_moderator_accounts(emails: list[str], actor: Moderator) -> list[Moderator]:
     wanted = {normalise_email(e) for e in emails} - {actor.email}
     if not wanted:
         return []

@@ -1,18 +1,22 @@
 """Joining a session without an account, and moving between breakout rooms."""
 
-import sqlalchemy as sa
+import sqlalchemy.orm as so
 
+from .. import limits
 from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant
 from .accounts import hash_token, new_token
 from .errors import Forbidden, Invalid, NotFound, RoomFull
 from .lookup import by_id
+from .placement import balanced_room, lock_room_and_check_place
 from .text import clean_text
 
 
 def get_room_by_id(room_id: object) -> BreakoutRoom:
-    """The room with this id, in any session, or NotFound."""
-    return by_id(BreakoutRoom, room_id, "no such room")
+    """The room with this id, in any session, or NotFound; with its session, in the same
+    query: posting reads the session's phase and anonymity, and a post's statements must
+    not grow (tests/live/test_query_count.py)."""
+    return by_id(BreakoutRoom, room_id, "no such room", options=[so.joinedload(BreakoutRoom.panel)])
 
 
 def get_panel_room(panel: Panel, room_id: object) -> BreakoutRoom:
@@ -28,38 +32,33 @@ def find_participant(participant_id: int | None) -> Participant | None:
     return db.session.get(Participant, participant_id) if participant_id else None
 
 
-def _lock_room_and_check_place(room: BreakoutRoom) -> None:
-    """Refuse with RoomFull when the room has no free place.
-
-    The room row is locked first (PostgreSQL: SELECT ... FOR UPDATE), so two people
-    taking the last place at once cannot both get it.
-    """
-    if room.capacity is None:
-        return
-    db.session.execute(sa.select(BreakoutRoom.id).where(BreakoutRoom.id == room.id).with_for_update())
-    taken = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Participant).where(Participant.room_id == room.id)
-    )
-    if taken >= room.capacity:
-        raise RoomFull(f"{room.name} is full ({room.capacity} places)")
-
-
 def join_panel(
     panel: Panel, display_name: object, attendance: object, room_id: object = None
 ) -> tuple[Participant, str]:
     """Make a participant (optionally placed in a room). Returns it and its token,
-    which is shown to them once and stored only as a hash."""
-    name = clean_text(display_name, "display_name", max_len=60, multiline=False, fold_lookalikes=True)
+    which is shown to them once and stored only as a hash.
+
+    Where they go depends on the session's assignment: the room they chose (`self`,
+    and `balanced` when a room is given), the room the server picks (`balanced`
+    without a room), or nowhere until a moderator moves them (`moderator`: a room
+    given is ignored)."""
+    name = clean_text(
+        display_name, "display_name", max_len=limits.DISPLAY_NAME, multiline=False, fold_lookalikes=True
+    )
     if attendance not in Participant.ATTENDANCE:
         raise Invalid('attendance must be "remote" or "in_room"')
     room = None
-    if room_id is not None:
-        room = get_panel_room(panel, room_id)
-        try:
-            _lock_room_and_check_place(room)
-        except RoomFull:
-            db.session.rollback()
-            raise
+    try:
+        if panel.assignment == Panel.BY_MODERATOR:
+            room = None
+        elif room_id is not None:
+            room = get_panel_room(panel, room_id)
+            lock_room_and_check_place(room)
+        elif panel.assignment == Panel.BALANCED:
+            room = balanced_room(panel, attendance)
+    except RoomFull:
+        db.session.rollback()
+        raise
     token = new_token("hsp")
     participant = Participant(
         panel_id=panel.id,
@@ -82,8 +81,11 @@ def enter_room(participant: Participant, room: BreakoutRoom) -> tuple[bool, Brea
         raise Forbidden("this room belongs to another session")
     if participant.room_id == room.id:
         return False, None
+    panel = room.panel
+    if panel.assignment == Panel.BY_MODERATOR or (panel.assignment == Panel.BALANCED and participant.room_id):
+        raise Forbidden("in this session the moderator moves people between rooms")
     try:
-        _lock_room_and_check_place(room)
+        lock_room_and_check_place(room)
     except RoomFull:
         db.session.rollback()
         raise

@@ -1,13 +1,15 @@
 """Posting, +1-ing and withdrawing recommendations in a breakout room."""
 
 import uuid
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant, Recommendation, Vote
-from .errors import Forbidden, Invalid, NotFound
+from . import phases
+from .errors import Closed, Forbidden, Invalid, NotFound
 from .lookup import by_id, keep_loaded
 from .shapes import rec_shapes
 from .text import clean_text
@@ -42,12 +44,18 @@ def _require_in_room(participant: Participant, room_id: int) -> None:
 
 
 def post_recommendation(
-    room: BreakoutRoom, participant: Participant, client_id: object, text: object
+    room: BreakoutRoom,
+    participant: Participant,
+    client_id: object,
+    text: object,
+    queued_at: datetime | None = None,
 ) -> tuple[Recommendation, bool]:
     """Store a post and commit. Returns (recommendation, created).
 
     Posting the same client_id again returns the first recommendation and adds nothing:
-    that is what makes a retry after a lost ack safe.
+    that is what makes a retry after a lost ack safe. While the rooms are not open the
+    post is refused with Closed, unless `queued_at` (server time, stamped by the page
+    when the post was typed) falls in the grace of services/phases.py.
     """
     client_id = normalise_client_id(client_id)
     try:
@@ -55,7 +63,8 @@ def post_recommendation(
             raise Forbidden("this room belongs to another session")
         _require_in_room(participant, room.id)
         text = clean_text(text, "text", max_len=Recommendation.MAX_TEXT)
-    except (Forbidden, Invalid):
+        phases.check_open(room.panel, queued_at)
+    except (Forbidden, Invalid, Closed):
         # A retry of a post that was saved gets it back even if its author has moved
         # rooms since; only a post that was never saved is refused.
         existing = _by_client_id(participant.id, client_id)
@@ -103,11 +112,15 @@ def _require_visible(rec: Recommendation, participant: Participant) -> None:
         raise NotFound("no such recommendation")
 
 
-def vote(rec_id: object, participant: Participant) -> tuple[Recommendation, bool]:
-    """+1 from a participant in the same room. Voting twice counts once."""
+def vote(
+    rec_id: object, participant: Participant, queued_at: datetime | None = None
+) -> tuple[Recommendation, bool]:
+    """+1 from a participant in the same room. Voting twice counts once. Closed while
+    the rooms are not open (with the same grace as posts)."""
     rec = get_recommendation(rec_id)
     _require_visible(rec, participant)
     _require_in_room(participant, rec.room_id)
+    phases.check_open(db.session.get(Panel, rec.panel_id), queued_at)
     if rec.author_id == participant.id:
         raise Forbidden("you cannot +1 your own recommendation")
     if rec.status != Recommendation.ACTIVE:
@@ -129,11 +142,15 @@ def vote(rec_id: object, participant: Participant) -> tuple[Recommendation, bool
     return rec, True
 
 
-def unvote(rec_id: object, participant: Participant) -> tuple[Recommendation, bool]:
-    """Take back a +1. Taking back one that was never given changes nothing."""
+def unvote(
+    rec_id: object, participant: Participant, queued_at: datetime | None = None
+) -> tuple[Recommendation, bool]:
+    """Take back a +1. Taking back one that was never given changes nothing. Closed
+    like a +1 while the rooms are not open: the counts stand as they were at the close."""
     rec = get_recommendation(rec_id)
     _require_visible(rec, participant)
     _require_in_room(participant, rec.room_id)
+    phases.check_open(db.session.get(Panel, rec.panel_id), queued_at)
     deleted = db.session.execute(
         sa.delete(Vote).where(Vote.recommendation_id == rec.id, Vote.participant_id == participant.id)
     ).rowcount

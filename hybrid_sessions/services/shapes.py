@@ -21,6 +21,7 @@ from ..models import (
     Recommendation,
     Vote,
 )
+from ..models.types import utcnow
 from . import note_history
 
 
@@ -111,8 +112,10 @@ def _rec(id, room_id, client_id, text, author_id, author_name, votes, status, cr
     }
 
 
-def room_shape(room: BreakoutRoom, participant_count: int) -> dict:
-    return {
+def room_shape(room: BreakoutRoom, participant_count: int, presence=None) -> dict:
+    """`presence` (placement.Presence) adds how many of them are in the venue's room
+    and how many remote."""
+    shape = {
         "id": room.id,
         "name": room.name,
         "prompt": room.prompt,
@@ -120,7 +123,20 @@ def room_shape(room: BreakoutRoom, participant_count: int) -> dict:
         "capacity": room.capacity,
         "participant_count": participant_count,
         "is_full": room.capacity is not None and participant_count >= room.capacity,
+        "call_url": room.call_url or None,
     }
+    if presence is not None:
+        shape["in_room_count"] = presence.in_room
+        shape["remote_count"] = presence.remote
+    return shape
+
+
+def anonymised(rec: dict, viewer_id: int | None) -> dict:
+    """A Rec as another participant of an anonymous session sees it: no author's name
+    (their own posts keep theirs). Moderators get the Rec as it is."""
+    if rec["author"]["id"] == viewer_id or rec["author"]["display_name"] is None:
+        return rec
+    return {**rec, "author": {**rec["author"], "display_name": None}}
 
 
 def person_shape(person: PanelPerson | None) -> dict | None:
@@ -129,7 +145,17 @@ def person_shape(person: PanelPerson | None) -> dict | None:
     return {"name": person.name, "bio": person.bio}
 
 
-def panel_shape(panel: Panel, counts: dict[int, int], published_version: int | None) -> dict:
+def panel_shape(
+    panel: Panel, counts: dict[int, int], published_version: int | None, presence: dict | None = None
+) -> dict:
+    """The session object. `presence` (placement.presence) adds per-room in-room and
+    remote counts; without it, they are read here."""
+    from . import broadcasts, phases, placement  # they build on this module
+
+    if presence is None:
+        presence = placement.presence(panel.id)
+    now = utcnow()
+    phase = phases.phase_shape(panel, now)
     return {
         "slug": panel.slug,
         "title": panel.title,
@@ -140,8 +166,20 @@ def panel_shape(panel: Panel, counts: dict[int, int], published_version: int | N
         "join_info": panel.join_info,
         "moderator": person_shape(panel.host),
         "guests": [person_shape(g) for g in panel.guests],
-        "rooms": [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms],
+        "rooms": [
+            room_shape(r, counts.get(r.id, 0), presence.get(r.id, placement.Presence())) for r in panel.rooms
+        ],
         "published_version": published_version,
+        # The short code people type at /k/<code> (web/join_codes.py).
+        "join_code": panel.join_code,
+        "phase": phase["phase"],
+        "rooms_close_at": phase["rooms_close_at"],
+        "server_time": phase["server_time"],
+        "stream_url": panel.stream_url or None,
+        "assignment": panel.assignment,
+        "anonymous": panel.anonymous,
+        "unplaced_count": placement.unplaced_count(panel.id),
+        "broadcast": broadcasts.broadcast_shape(broadcasts.latest(panel)),
     }
 
 

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..links import public_url
 from ..models import BreakoutRoom, Note, NoteVersion, Panel, Participant, Recommendation
-from . import notes, panels, recommendations
-from .shapes import panel_shape, rec_shapes_and_votes, room_shape
+from . import broadcasts, notes, panels, phases, placement, recommendations
+from .shapes import anonymised, panel_shape, rec_shapes_and_votes, room_shape
 
 
 def published_link(slug: str, number: int) -> dict:
@@ -24,12 +24,63 @@ def published_link(slug: str, number: int) -> dict:
     return {"version": number, "url": public_url("pages.note", slug=slug)}
 
 
-def room_snapshot(room: BreakoutRoom, participant: Participant, since: int | None) -> dict:
-    """The room:join ack."""
+def session_object(panel: Panel) -> dict:
+    """The session object of the API (without its absolute `url`)."""
+    presence = placement.presence(panel.id)
+    counts = {room_id: here.total for room_id, here in presence.items()}
+    return panel_shape(panel, counts, panels.latest_published_version(panel.id), presence)
+
+
+def rooms_now(panel: Panel) -> list[dict]:
+    """Every room of the session with its places taken and presence (in the room /
+    remote), from one query."""
+    presence = placement.presence(panel.id)
+    return [
+        room_shape(
+            r, presence.get(r.id, placement.Presence()).total, presence.get(r.id, placement.Presence())
+        )
+        for r in panel.rooms
+    ]
+
+
+def presence_update(panel: Panel) -> dict:
+    """`rooms:updated`: the rooms' counts and who waits for a room."""
+    return {
+        "slug": panel.slug,
+        "rooms": rooms_now(panel),
+        "unplaced_count": placement.unplaced_count(panel.id),
+    }
+
+
+def session_state(panel: Panel) -> dict:
+    """What a participant's page needs about the session: the phase and its clock, the
+    links, how people get into rooms."""
+    phase = phases.phase_shape(panel)
+    return {
+        "phase": phase["phase"],
+        "rooms_close_at": phase["rooms_close_at"],
+        "server_time": phase["server_time"],
+        "stream_url": panel.stream_url or None,
+        "assignment": panel.assignment,
+        "anonymous": panel.anonymous,
+    }
+
+
+def room_snapshot(
+    room: BreakoutRoom, participant: Participant, since: int | None, rooms: list[dict] | None = None
+) -> dict:
+    """The room:join ack. `rooms` are the room shapes just sent to moderators, if the
+    participant moved (so the counts are not read twice)."""
     panel = room.panel
-    room_info = room_shape(room, panels.room_counts(panel.id).get(room.id, 0))
+    if rooms is not None:
+        room_info = next(r for r in rooms if r["id"] == room.id)
+    else:
+        here = placement.presence(panel.id).get(room.id, placement.Presence())
+        room_info = room_shape(room, here.total, here)
     seq = recommendations.current_seq(panel.id)  # first: see the module docstring
     recs = recommendations.room_recommendations(room, since)
+    if panel.anonymous:
+        recs = [anonymised(r, participant.id) for r in recs]
     published = panels.latest_published_version(panel.id)
     return {
         "room": room_info,
@@ -39,6 +90,8 @@ def room_snapshot(room: BreakoutRoom, participant: Participant, since: int | Non
         "participant": {"id": participant.id, "display_name": participant.display_name},
         "voted": sorted(recommendations.votes_by(participant, [r["id"] for r in recs])),
         "published": published_link(panel.slug, published) if published else None,
+        "session": session_state(panel),
+        "broadcast": broadcasts.broadcast_shape(broadcasts.latest(panel, room.id)),
     }
 
 
@@ -47,10 +100,11 @@ def room_return(room_id: int, participant_ids: list[int], since: int) -> tuple[i
     are in: after a dropped connection, and on every page's periodic catch-up.
 
     When a venue's Wi-Fi comes back, a thousand of these arrive within two seconds, so
-    this is two statements instead of nine: one reads the room, its session's sequence
+    this is five statements however much changed: one reads the room, its session's sequence
     number and latest published version, the places taken in the room and the
     participant (checking they are in this room and not erased); one reads the posts
-    changed since, with the participant's +1s. None when this is no such return (no such
+    changed since, with the participant's +1s; three more read what the full ack also
+    carries (the session, its presence, its latest broadcast). None when this is no such return (no such
     room, not a participant of its session, erased, in another room or none): the
     caller then takes the full path, which moves them or says why not. Otherwise the
     session's id and the ack.
@@ -68,14 +122,22 @@ def room_return(room_id: int, participant_ids: list[int], since: int) -> tuple[i
         Recommendation.panel_id == sa.bindparam("panel_id", row.panel_id),
         Recommendation.seq > sa.bindparam("since", since),
     )
+    # What the full ack also carries (presence, phase, the latest broadcast): read as
+    # room_snapshot reads it, so both answers stay the same (a test compares them).
+    panel = db.session.get(Panel, row.panel_id)
+    here = placement.presence(panel.id).get(row.id, placement.Presence())
+    if panel.anonymous:
+        recs = [anonymised(r, row.participant_id) for r in recs]
     return row.panel_id, {
-        "room": room_shape(row, row.taken),
+        "room": room_shape(row, here.total, here),
         "recommendations": recs,
         "since": since,
         "seq": row.seq or 0,
         "participant": {"id": row.participant_id, "display_name": row.display_name},
         "voted": sorted(voted),
         "published": published_link(row.slug, row.published) if row.published else None,
+        "session": session_state(panel),
+        "broadcast": broadcasts.broadcast_shape(broadcasts.latest(panel, row.id)),
     }
 
 
@@ -105,6 +167,7 @@ def _return_statement():
             BreakoutRoom.prompt,
             BreakoutRoom.facilitator,
             BreakoutRoom.capacity,
+            BreakoutRoom.call_url,
             Panel.slug,
             Panel.change_seq.label("seq"),  # read before the posts: see the module docstring
             taken.label("taken"),
@@ -125,12 +188,15 @@ def _return_statement():
 def session_snapshot(panel: Panel, since: int | None) -> dict:
     """The session:watch ack: the whole state, or with `since` the posts changed after
     it (and the whole note)."""
-    counts = panels.room_counts(panel.id)
+    presence = placement.presence(panel.id)
+    counts = {room_id: here.total for room_id, here in presence.items()}
     seq = recommendations.current_seq(panel.id)  # first: see the module docstring
     recs = recommendations.panel_recommendations(panel, since)
     return {
-        "session": panel_shape(panel, counts, panels.latest_published_version(panel.id)),
-        "rooms": [room_shape(r, counts.get(r.id, 0)) for r in panel.rooms],
+        "session": panel_shape(panel, counts, panels.latest_published_version(panel.id), presence),
+        "rooms": [
+            room_shape(r, counts.get(r.id, 0), presence.get(r.id, placement.Presence())) for r in panel.rooms
+        ],
         "recommendations": recs,
         "since": since,
         "seq": seq,

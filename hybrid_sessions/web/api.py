@@ -3,11 +3,12 @@
 from flask import Blueprint, current_app, jsonify, request
 
 from .. import schemas
+from ..error_text import error_dict
 from ..extensions import limiter
 from ..links import absolute_url
-from ..live.broadcast import rooms_changed
+from ..live.broadcast import participant_joined, phase_changed, rooms_changed
 from ..models.types import utcnow
-from ..services import accounts, audit, notes, panels, participants, recommendations, shapes
+from ..services import accounts, audit, notes, panels, participants, recommendations, session_edit, shapes
 from ..services.errors import DomainError, Invalid, Unauthorized
 from . import sign_in
 
@@ -16,7 +17,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.errorhandler(DomainError)
 def domain_error(exc: DomainError):
-    return jsonify({"error": exc.to_dict(), **exc.extra}), exc.status
+    return jsonify({"error": error_dict(exc), **exc.extra}), exc.status
 
 
 def _body() -> dict:
@@ -83,6 +84,20 @@ def get_session(slug: str):
     return jsonify(_session_json(panels.get_panel(slug)))
 
 
+@bp.patch("/sessions/<slug>")
+def edit_session(slug: str):
+    """Change any field of a session, add and update rooms; its link stays the same."""
+    moderator = _moderator()
+    panel = panels.require_moderated_panel(moderator, slug)
+    body = schemas.parse(schemas.SessionPatch, _body())
+    changes = body.changes()
+    if session_edit.update_panel(moderator, panel, changes):
+        phase_changed(panel)
+    if changes.rooms is not None:
+        rooms_changed(panel)
+    return jsonify(_session_json(panel))
+
+
 @bp.post("/sessions/<slug>/participants")
 @_limit("RATE_LIMIT_JOIN_PER_ADDRESS")
 def join(slug: str):
@@ -90,8 +105,7 @@ def join(slug: str):
     panel = panels.get_panel(slug)
     body = schemas.parse(schemas.JoinBody, _body())
     participant, token = participants.join_panel(panel, body.display_name, body.attendance, body.room_id)
-    if participant.room_id:
-        rooms_changed(panel)
+    participant_joined(panel, participant)
     return jsonify(shapes.joined_shape(participant, token)), 201
 
 

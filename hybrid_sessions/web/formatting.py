@@ -1,9 +1,11 @@
-"""Showing times in the session's own timezone and the reader's language."""
+"""Showing times in the session's own timezone and the reader's language, and marking
+what people wrote with the language it is in."""
 
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from ..services.lookup import MAX_ID
 
@@ -33,3 +35,28 @@ def parse_id(text: object) -> int | None:
         return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None
+
+
+# Letters only Polish uses among the interface's languages. Sessions and events carry no
+# language of their own; what their organisers wrote (title, description, room names and
+# prompts) says it: any of these letters and the content is Polish.
+_POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+
+
+def content_language(*texts: str | None) -> str | None:
+    """ "pl" when the texts are Polish, None when unknown (then the page's language holds)."""
+    return "pl" if any(_POLISH_LETTERS.intersection(t) for t in texts if t) else None
+
+
+def content_lang_attribute(owner) -> Markup:
+    """` lang="pl"` for the elements holding a session's or event's own texts (a screen
+    reader then reads Polish titles, rooms and posts in Polish on the English interface);
+    nothing when the language is not known. Cached on the object for one request."""
+    lang = getattr(owner, "_content_lang", False)
+    if lang is False:
+        texts = [getattr(owner, "title", None), getattr(owner, "about", None)]
+        for room in getattr(owner, "rooms", None) or []:
+            texts += [room.name, room.prompt]
+        lang = content_language(*texts)
+        owner._content_lang = lang
+    return Markup(f' lang="{lang}"') if lang else Markup("")

@@ -2,29 +2,30 @@
 
 from datetime import datetime
 from functools import wraps
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
+    HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -40,11 +41,18 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .. import cookie
-from ..services import panels
-from ..services.errors import Conflict, DomainError, Forbidden, NotFound
+from .. import cookie, limits
+from ..error_text import error_text
+from ..links import reachability, shareable_url
+from ..live.broadcast import rooms_changed
+from ..models import Panel
+from ..services import panels, session_edit
+from ..services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from ..services.panels import PanelInput, PersonInput, RoomInput
-from . import page_cache
+from ..services.session_edit import PanelChanges, RoomChange
+from ..services.web_links import clean_https_url
+from .formatting import parse_id
+from .subforms import SubForm
 
 bp = Blueprint("moderate", __name__)
 
@@ -60,25 +68,46 @@ def moderator_required(view):
     return wrapped
 
 
-class PersonForm(Form):
-    name = StringField("name", validators=[Optional(), Length(max=200)])
-    bio = TextAreaField("bio", validators=[Optional(), Length(max=5000)])
+class PersonForm(SubForm):
+    name = StringField("name", validators=[Optional(), Length(max=limits.PERSON_NAME)])
+    bio = TextAreaField("bio", validators=[Optional(), Length(max=limits.PERSON_BIO)])
 
 
-class RoomForm(Form):
-    name = StringField("name", validators=[Optional(), Length(max=200)])
-    prompt = TextAreaField("prompt", validators=[Optional(), Length(max=1000)])
-    facilitator = StringField("facilitator", validators=[Optional(), Length(max=200)])
-    capacity = IntegerField("capacity", validators=[Optional(), NumberRange(1, 10000)])
+def https_link(form, field):
+    """Call and stream links: https only (they open in a new tab from every page)."""
+    try:
+        field.data = clean_https_url(field.data, field.name)
+    except Invalid:
+        raise ValidationError(_("Use an https:// link (Jitsi, BigBlueButton, Zoom, Teams…).")) from None
+
+
+class RoomForm(SubForm):
+    # Set for a room that exists (the edit form); empty for a new one.
+    id = HiddenField("id")
+    name = StringField("name", validators=[Optional(), Length(max=limits.ROOM_NAME)])
+    prompt = TextAreaField("prompt", validators=[Optional(), Length(max=limits.ROOM_PROMPT)])
+    facilitator = StringField("facilitator", validators=[Optional(), Length(max=limits.ROOM_FACILITATOR)])
+    capacity = IntegerField(
+        "capacity",
+        validators=[
+            Optional(),
+            NumberRange(
+                limits.ROOM_CAPACITY_MIN,
+                limits.ROOM_CAPACITY_MAX,
+                message=_l("From 1 to 10,000 places, or empty for no limit."),
+            ),
+        ],
+    )
+    call_url = StringField("call_url", validators=[Optional(), Length(max=limits.URL), https_link])
 
 
 class SessionForm(FlaskForm):
-    title = StringField("title", validators=[DataRequired(), Length(max=300)])
+    title = StringField("title", validators=[DataRequired(), Length(max=limits.SESSION_TITLE)])
     slug = StringField(
         "slug",
         validators=[
             Optional(),
-            Length(max=80),
+            Length(max=limits.SESSION_SLUG),
             Regexp(panels.SLUG_RE, message=_l("Use only small letters a–z, digits and dashes.")),
         ],
     )
@@ -86,12 +115,23 @@ class SessionForm(FlaskForm):
     start = TimeField("start", validators=[DataRequired()])
     end = TimeField("end", validators=[DataRequired()])
     timezone = SelectField("timezone", validators=[DataRequired()])
-    about = TextAreaField("about", validators=[Optional(), Length(max=20000)])
-    join_info = TextAreaField("join_info", validators=[Optional(), Length(max=5000)])
+    about = TextAreaField("about", validators=[Optional(), Length(max=limits.SESSION_ABOUT)])
+    join_info = TextAreaField("join_info", validators=[Optional(), Length(max=limits.SESSION_JOIN_INFO)])
     host = FormField(PersonForm)
-    guests = FieldList(FormField(PersonForm), min_entries=2, max_entries=20)
-    rooms = FieldList(FormField(RoomForm), min_entries=4, max_entries=200)
-    co_moderators = StringField("co_moderators", validators=[Optional(), Length(max=2000)])
+    guests = FieldList(FormField(PersonForm), min_entries=2, max_entries=limits.MAX_GUESTS)
+    rooms = FieldList(FormField(RoomForm), min_entries=4, max_entries=limits.MAX_ROOMS)
+    co_moderators = StringField(
+        "co_moderators", validators=[Optional(), Length(max=limits.CO_MODERATORS_TEXT)]
+    )
+    stream_url = StringField("stream_url", validators=[Optional(), Length(max=limits.URL), https_link])
+    assignment = RadioField(
+        "assignment",
+        choices=[SelectChoice(Panel.SELF), SelectChoice(Panel.BALANCED), SelectChoice(Panel.BY_MODERATOR)],
+        default=Panel.SELF,
+    )
+    anonymous = BooleanField("anonymous")
+    # Only when creating: afterwards the console sets the phase.
+    start_in_lobby = BooleanField("start_in_lobby")
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data <= self.start.data:
@@ -119,16 +159,72 @@ class SessionForm(FlaskForm):
             else None,
             guests=[PersonInput(g.name.data, g.bio.data or "") for g in filled(self.guests)],
             rooms=[
-                RoomInput(r.name.data, r.prompt.data or "", r.facilitator.data or "", r.capacity.data)
+                RoomInput(
+                    r.name.data,
+                    r.prompt.data or "",
+                    r.facilitator.data or "",
+                    r.capacity.data,
+                    r.call_url.data or "",
+                )
                 for r in filled(self.rooms)
             ],
-            co_moderators=[
-                e.strip() for e in (self.co_moderators.data or "").replace(";", ",").split(",") if e.strip()
-            ],
+            co_moderators=self._emails(),
+            stream_url=self.stream_url.data or "",
+            assignment=self.assignment.data or Panel.SELF,
+            anonymous=bool(self.anonymous.data),
+            phase=Panel.LOBBY if self.start_in_lobby.data else Panel.ROOMS_OPEN,
+        )
+
+    def _emails(self) -> list[str]:
+        return [e.strip() for e in (self.co_moderators.data or "").replace(";", ",").split(",") if e.strip()]
+
+    def to_changes(self) -> PanelChanges:
+        """Every field of the edit form, for session_edit.update_panel (the link and
+        the phase are not on it: the link never changes, the console sets the phase)."""
+        data = self.to_input()
+        rooms = []
+        for entry in self.rooms.entries:
+            room = entry.form
+            room_id = parse_id(room.id.data)
+            if room_id is None and not (room.name.data or "").strip():
+                continue  # an empty row for a new room, left empty
+            rooms.append(
+                RoomChange(
+                    room_id,
+                    {
+                        "name": room.name.data or "",
+                        "prompt": room.prompt.data or "",
+                        "facilitator": room.facilitator.data or "",
+                        "capacity": room.capacity.data,
+                        "call_url": room.call_url.data or "",
+                    },
+                )
+            )
+        return PanelChanges(
+            fields={
+                "title": data.title,
+                "starts_at": data.starts_at,
+                "ends_at": data.ends_at,
+                "timezone": data.timezone,
+                "about": data.about,
+                "join_info": data.join_info,
+                "moderator": data.host,
+                "guests": data.guests,
+                "co_moderators": data.co_moderators,
+                "stream_url": data.stream_url,
+                "assignment": data.assignment,
+                "anonymous": data.anonymous,
+            },
+            rooms=rooms,
         )
 
 
 _COMMON_ZONES = ["Europe/Warsaw", "Europe/London", "Europe/Berlin", "Europe/Kyiv", "UTC"]
+
+
+def _timezone_choices() -> list[SelectChoice]:
+    others = sorted(z for z in available_timezones() if "/" in z and z not in _COMMON_ZONES)
+    return [SelectChoice(z) for z in _COMMON_ZONES + others]
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -136,8 +232,7 @@ _COMMON_ZONES = ["Europe/Warsaw", "Europe/London", "Europe/Berlin", "Europe/Kyiv
 def new_session(moderator):
     """Create a panel session with its people and breakout rooms."""
     form = SessionForm()
-    others = sorted(z for z in available_timezones() if "/" in z and z not in _COMMON_ZONES)
-    form.timezone.choices = [SelectChoice(z) for z in _COMMON_ZONES + others]
+    form.timezone.choices = _timezone_choices()
     if request.method == "GET":
         form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
     error = None
@@ -147,7 +242,7 @@ def new_session(moderator):
         except Conflict:
             error = _("This link is already taken; choose another one.")
         except DomainError as exc:
-            error = exc.message
+            error = error_text(exc)
         else:
             return redirect(url_for("moderate.console", slug=panel.slug))
     elif request.method == "POST":
@@ -155,37 +250,103 @@ def new_session(moderator):
     return render_template("moderate/new_session.html", form=form, error=error), (400 if error else 200)
 
 
-@bp.get("/s/<slug>/moderate")
-@moderator_required
-def console(moderator, slug: str):
-    """The moderator console: every room live, the note being written."""
+def _moderated_or_abort(moderator, slug: str):
     try:
         panel = panels.require_moderated_panel(moderator, slug)
     except NotFound:
         abort(404)
     except Forbidden:
         abort(403)
-    # Kept per session and language with markers for the moderator's own values (the
-    # email in the header, the sign-out form's CSRF token), filled in per response:
-    # consoles reopened together after a dropped connection cost no render each.
-    # Access is checked above on every request.
-    kept_pages = page_cache.personal()
-    if kept_pages is None:
-        return render_template("moderate/console.html", panel=panel, moderator=moderator)
-    key = ("console", request.full_path, str(get_locale()))
-    kept = kept_pages.get(key)
-    if kept is None:
-        try:
-            body = render_template(
-                "moderate/console.html",
-                panel=panel,
-                signed_in=SimpleNamespace(email=kept_pages.html("email")),
-                csrf_token=lambda: kept_pages.html("csrf"),
-            )
-        except BaseException:
-            kept_pages.abandon(key)
-            raise
-        kept_pages.keep(key, body, {})
-    else:
-        body = kept.body
-    return kept_pages.fill(body, html={"email": moderator.email, "csrf": generate_csrf()})
+    return panel
+
+
+def _fill(form: SessionForm, panel) -> None:
+    """The edit form as the session is now, with two empty rows for new rooms."""
+    tz = ZoneInfo(panel.timezone)
+    starts, ends = panel.starts_at.astimezone(tz), panel.ends_at.astimezone(tz)
+    form.title.data, form.timezone.data = panel.title, panel.timezone
+    form.date.data, form.start.data, form.end.data = starts.date(), starts.time(), ends.time()
+    form.about.data, form.join_info.data = panel.about, panel.join_info
+    if panel.host:
+        form.host.form.name.data, form.host.form.bio.data = panel.host.name, panel.host.bio
+    while len(form.guests.entries) < len(panel.guests):
+        form.guests.append_entry()
+    for entry, guest in zip(form.guests.entries, panel.guests, strict=False):
+        entry.form.name.data, entry.form.bio.data = guest.name, guest.bio
+    while form.rooms.entries:
+        form.rooms.pop_entry()
+    for room in panel.rooms:
+        entry = form.rooms.append_entry()
+        entry.form.id.data = str(room.id)
+        entry.form.name.data, entry.form.prompt.data = room.name, room.prompt
+        entry.form.facilitator.data, entry.form.capacity.data = room.facilitator, room.capacity
+        entry.form.call_url.data = room.call_url
+    for _new in range(2):
+        form.rooms.append_entry()
+    form.co_moderators.data = ", ".join(m.email for m in panel.moderators[1:])
+    form.stream_url.data = panel.stream_url
+    form.assignment.data = panel.assignment
+    form.anonymous.data = panel.anonymous
+
+
+def _capacity_errors(form: SessionForm, panel) -> bool:
+    """Mark rooms whose new number of places is below the people already in them (in
+    the page's language; the service refuses the same, in English, for the API)."""
+    taken = panels.room_counts(panel.id)
+    wrong = False
+    for entry in form.rooms.entries:
+        room_id, capacity = parse_id(entry.form.id.data), entry.form.capacity.data
+        inside = taken.get(room_id, 0) if room_id else 0
+        if capacity is not None and capacity < inside:
+            entry.form.capacity.errors = [
+                *entry.form.capacity.errors,
+                ngettext(
+                    "%(num)d person is already in this room: it needs at least that many places.",
+                    "%(num)d people are already in this room: it needs at least that many places.",
+                    inside,
+                ),
+            ]
+            wrong = True
+    return wrong
+
+
+@bp.route("/s/<slug>/edit", methods=["GET", "POST"])
+@moderator_required
+def edit_session(moderator, slug: str):
+    """Edit every field of a session after it was created; its link stays the same."""
+    panel = _moderated_or_abort(moderator, slug)
+    form = SessionForm()
+    form.timezone.choices = _timezone_choices()
+    if request.method == "GET":
+        _fill(form, panel)
+    error = None
+    if request.method == "POST":
+        if form.validate_on_submit() and not _capacity_errors(form, panel):
+            try:
+                session_edit.update_panel(moderator, panel, form.to_changes())
+            except DomainError as exc:
+                error = _("The session could not be saved: %(reason)s", reason=error_text(exc))
+            else:
+                # New places, renamed or added rooms: the console and walls show them now.
+                rooms_changed(panel)
+                flash(_("Changes saved. The session's link is the same."))
+                return redirect(url_for("moderate.console", slug=panel.slug))
+        else:
+            error = _("Please correct the marked fields.")
+    return render_template("moderate/new_session.html", form=form, error=error, editing=panel), (
+        400 if error else 200
+    )
+
+
+@bp.get("/s/<slug>/moderate")
+@moderator_required
+def console(moderator, slug: str):
+    """The moderator console: every room live, the note being written."""
+    panel = _moderated_or_abort(moderator, slug)
+    return render_template(
+        "moderate/console.html",
+        panel=panel,
+        moderator=moderator,
+        reachability=reachability(request.host),
+        join_url=shareable_url("pages.join", slug=panel.slug),
+    )

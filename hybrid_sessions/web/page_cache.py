@@ -14,17 +14,13 @@ with a session cookie — a joined participant, a signed-in moderator, someone w
 language — is never served a copy, so the people who make changes see them at once.
 """
 
-import re
-import secrets
 import threading
 import time
 from dataclasses import dataclass
 from functools import wraps
 
 from cachetools import LRUCache
-from flask import Flask, current_app, request, session
-from jinja2.nodes import EvalContext
-from markupsafe import Markup, escape
+from flask import Flask, request
 from werkzeug.wrappers import Request
 
 from .. import cookie
@@ -151,77 +147,12 @@ class PageCacheMiddleware:
         return [body]
 
 
-class PersonalPages:
-    """Pages for visitors with a session (joined participants, moderators), rendered once
-    per page, language and state, with markers where the visitor's own values go, and
-    filled in for each response.
-
-    A participant's reload cost a full render (Jinja, ~40 translated strings, five
-    queries): ~350 pages a second, p99 ~300 ms under 50 connections, so a room of
-    phones reloading at once waited seconds (issue 15). The parts every visitor of a
-    page shares (room, session, other rooms, the interface text) may be up to
-    PAGE_CACHE_SECONDS old, like the anonymous copies; who may see the page is checked
-    on every request, and the personal values (a name, an id, a CSRF token) are filled
-    in per response, never kept. The markers carry a random per-process nonce, so no
-    text anyone types can pose as one.
-    """
-
-    def __init__(self, seconds: float, timer=time.monotonic):
-        self._pages = PageCache(seconds, timer)
-        nonce = secrets.token_hex(8)
-        self._html, self._json = f"hs{nonce}h", f"hs{nonce}j"
-        # JSON markers are matched with their quotes: the value replaces the string.
-        self._marker = re.compile(rf'"{self._json}([a-z_]+)Z"|{self._html}([a-z_]+)Z')
-
-    def html(self, name: str) -> Markup:
-        """Where a personal value goes in HTML (text or attribute): escaped when filled."""
-        return Markup(f"{self._html}{name}Z")
-
-    def json(self, name: str) -> str:
-        """Where a personal value goes inside a `tojson` page-data block."""
-        return f"{self._json}{name}Z"
-
-    def get(self, key) -> Page | None:
-        """The kept page and its facts (`headers`), or None: render it and `keep` or
-        `abandon` it."""
-        return self._pages.get(key)
-
-    def keep(self, key, body: str, facts: dict) -> None:
-        self._pages.put(key, facts, body)
-
-    def abandon(self, key) -> None:
-        self._pages.abandon(key)
-
-    def fill(self, body: str, html: dict | None = None, json: dict | None = None) -> str:
-        """The page for this visitor: each marker replaced by its value, HTML-escaped or
-        as the same JSON the `tojson` filter writes."""
-        html, json = html or {}, json or {}
-        tojson = current_app.jinja_env.filters["tojson"]
-        context = EvalContext(current_app.jinja_env)
-
-        def value(match):
-            if match.group(1) is not None:
-                return str(tojson(context, json[match.group(1)]))
-            return str(escape(html[match.group(2)]))
-
-        return self._marker.sub(value, body)
-
-
-def personal() -> PersonalPages | None:
-    """This app's kept personal pages, or None when copies are off or this visitor has
-    messages waiting (flashed to them alone, shown once by the next page they open)."""
-    if session.get("_flashes"):
-        return None
-    return current_app.extensions.get("personal_pages")
-
-
 def init_app(app: Flask, locale_for) -> None:
     seconds = app.config["PAGE_CACHE_SECONDS"]
     if seconds > 0:
         app.wsgi_app = PageCacheMiddleware(
             app.wsgi_app, PageCache(seconds), app.config["SESSION_COOKIE_NAME"], locale_for
         )
-        app.extensions["personal_pages"] = PersonalPages(seconds)
 
 
 def for_visitors(view):

@@ -4,7 +4,6 @@ import hashlib
 import io
 from functools import cache
 from pathlib import Path
-from types import SimpleNamespace
 
 import segno
 from flask import (
@@ -17,24 +16,24 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from .. import cookie
+from .. import cookie, limits
+from ..error_text import error_text
 from ..extensions import limiter
 from ..links import shareable_url
-from ..live.broadcast import rooms_changed
+from ..live.broadcast import participant_joined, presence_changed
+from ..models import Panel
 from ..models.types import utcnow
-from ..services import notes, panels, participants
+from ..services import notes, panels, participants, snapshots
 from ..services.errors import DomainError, NotFound, RoomFull
-from ..services.markdown_export import note_markdown
 from ..services.shapes import published_shape
 from . import page_cache
-from .formatting import moment, session_when
+from .formatting import content_lang_attribute, moment, session_when
 
 bp = Blueprint("pages", __name__)
 
@@ -42,6 +41,11 @@ bp = Blueprint("pages", __name__)
 @bp.app_template_filter("when")
 def _when(panel) -> str:
     return session_when(panel)
+
+
+@bp.app_template_filter("content_lang")
+def _content_lang(owner) -> str:
+    return content_lang_attribute(owner)
 
 
 @bp.app_template_filter("moment")
@@ -85,7 +89,7 @@ def panel(slug: str):
 
 
 class JoinForm(FlaskForm):
-    display_name = StringField("display_name", validators=[DataRequired(), Length(max=60)])
+    display_name = StringField("display_name", validators=[DataRequired(), Length(max=limits.DISPLAY_NAME)])
     attendance = RadioField(
         "attendance",
         choices=[SelectChoice("in_room"), SelectChoice("remote")],
@@ -100,9 +104,16 @@ def join(slug: str):
     """Join as a participant: a name, in the room or remote, and a breakout room."""
     panel = _panel_or_404(slug)
     participant = cookie.joined_participant(panel)
+    chooses_room = panel.assignment == Panel.SELF
+    if participant is not None and not chooses_room:
+        # The server or the moderator places people here: nothing to choose.
+        return redirect(_place_of(panel, participant))
     form = JoinForm()
-    form.room_id.choices = [SelectChoice(r.id, r.name) for r in panel.rooms]
-    if request.method == "GET":
+    if chooses_room:
+        form.room_id.choices = [SelectChoice(r.id, r.name) for r in panel.rooms]
+    else:
+        del form.room_id
+    if request.method == "GET" and chooses_room:
         wanted = request.args.get("room", type=int)
         if wanted in {r.id for r in panel.rooms}:
             form.room_id.data = wanted
@@ -114,57 +125,85 @@ def join(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
+            newcomer = participant is None
             participant, token = participants.join_or_move(
-                panel, participant, form.display_name.data, form.attendance.data, form.room_id.data
+                panel,
+                participant,
+                form.display_name.data,
+                form.attendance.data,
+                form.room_id.data if chooses_room else None,
             )
             if token is not None:
                 cookie.remember_participant(panel, token)
         except RoomFull:
-            error, status = _("This room is full. Please choose another one."), 409
+            if chooses_room:
+                error, status = _("This room is full. Please choose another one."), 409
+            else:
+                error, status = _("Every room is full. Please ask the moderator."), 409
         except DomainError as exc:
-            error, status = exc.message, exc.status
+            error, status = error_text(exc), exc.status
         else:
-            rooms_changed(panel)
-            return redirect(url_for("pages.room", slug=slug, room_id=participant.room_id))
+            if newcomer:
+                participant_joined(panel, participant)
+            else:
+                presence_changed(panel)
+            return redirect(_place_of(panel, participant))
     elif request.method == "POST":
-        error, status = _("Please fill in your name and choose a room."), 400
+        error, status = _("Please correct the marked fields."), 400
     return render_template(
         "panels/join.html",
         panel=panel,
         form=form,
         error=error,
+        problems=_join_problems(form) if request.method == "POST" else {},
         participant=participant,
         counts=panels.room_counts(panel.id),
+        chooses_room=chooses_room,
     ), status
+
+
+def _join_problems(form: JoinForm) -> dict[str, str]:
+    """What is missing, said next to the field it is about (not one generic line)."""
+    problems = {}
+    if form.display_name.errors:
+        problems["display_name"] = (
+            _("Your name can be at most %(num)d characters.", num=limits.DISPLAY_NAME)
+            if form.display_name.data and len(form.display_name.data) > limits.DISPLAY_NAME
+            else _("Enter your name.")
+        )
+    if form.attendance.errors:
+        problems["attendance"] = _("Choose whether you are in the room or remote.")
+    room = getattr(form, "room_id", None)  # absent where the moderator or the server places people
+    if room is not None and room.errors:
+        problems["room_id"] = _("Choose a room.")
+    return problems
+
+
+def _place_of(panel, participant) -> str:
+    """Where a participant's page is: their room, or the lobby while they wait."""
+    if participant.room_id is None:
+        return url_for("pages.wait", slug=panel.slug)
+    return url_for("pages.room", slug=panel.slug, room_id=participant.room_id)
+
+
+@bp.get("/s/<slug>/wait")
+def wait(slug: str):
+    """The lobby of a session where the moderator places people: wait for a room; the
+    page follows room:moved."""
+    panel = _panel_or_404(slug)
+    participant = cookie.joined_participant(panel)
+    if participant is None:
+        return redirect(url_for("pages.join", slug=slug))
+    if participant.room_id is not None:
+        return redirect(url_for("pages.room", slug=slug, room_id=participant.room_id))
+    return render_template(
+        "rooms/wait.html", panel=panel, participant=participant, session_state=snapshots.session_state(panel)
+    )
 
 
 @bp.get("/s/<slug>/rooms/<int:room_id>")
 def room(slug: str, room_id: int):
-    """The live breakout room.
-
-    Kept once per room and language with markers for the participant's name and id
-    (page_cache.PersonalPages): a reload wave costs a cookie check and one query per
-    page instead of a render. A signed-in moderator (whose header differs) gets a render.
-    """
-    kept_pages = page_cache.personal()
-    if cookie.signed_in_moderator() is not None:
-        kept_pages = None
-    key = ("room", request.full_path, str(get_locale()))
-    if kept_pages is not None:
-        kept = kept_pages.get(key)
-        if kept is not None:
-            participant = cookie.joined_participant_name(kept.headers["panel_id"])
-            if participant is None:
-                return redirect(url_for("pages.join", slug=slug, room=room_id))
-            return _fill_room(kept_pages, kept.body, participant)
-    try:
-        return _room_page(slug, room_id, kept_pages, key)
-    finally:
-        if kept_pages is not None:
-            kept_pages.abandon(key)  # nothing, if it was kept
-
-
-def _room_page(slug: str, room_id: int, kept_pages, key):
+    """The live breakout room."""
     panel = _panel_or_404(slug)
     try:
         room = participants.get_panel_room(panel, room_id)
@@ -173,33 +212,19 @@ def _room_page(slug: str, room_id: int, kept_pages, key):
     participant = cookie.joined_participant(panel)
     if participant is None:
         return redirect(url_for("pages.join", slug=slug, room=room_id))
-    if kept_pages is None:
-        return _render_room(panel, room, participant, _me(participant.id, participant.display_name))
-    body = _render_room(
-        panel,
-        room,
-        SimpleNamespace(display_name=kept_pages.html("name")),
-        _me(kept_pages.json("id"), kept_pages.json("name")),
-    )
-    kept_pages.keep(key, body, {"panel_id": panel.id})
-    return _fill_room(kept_pages, body, participant)
-
-
-def _me(participant_id, display_name) -> dict:
-    return {"id": participant_id, "display_name": display_name}
-
-
-def _render_room(panel, room, shown, me) -> str:
-    # `shown` is what the page prints of the participant, `me` what its script reads:
-    # the participant's own values, or a kept page's markers for them.
-    return render_template("rooms/room.html", panel=panel, room=room, participant=shown, me=me)
-
-
-def _fill_room(kept_pages, body: str, participant) -> str:
-    return kept_pages.fill(
-        body,
-        html={"name": participant.display_name},
-        json={"id": participant.id, "name": participant.display_name},
+    # Placed elsewhere (or not yet) by the server or the moderator: go there. (An
+    # unplaced participant of a balanced session may still enter a room themselves.)
+    placed_elsewhere = participant.room_id is not None or panel.assignment == Panel.BY_MODERATOR
+    if panel.assignment != Panel.SELF and participant.room_id != room.id and placed_elsewhere:
+        return redirect(_place_of(panel, participant))
+    return render_template(
+        "rooms/room.html",
+        panel=panel,
+        room=room,
+        participant=participant,
+        counts=panels.room_counts(panel.id),
+        session_state=snapshots.session_state(panel),
+        moved=request.args.get("moved") == "1",
     )
 
 
@@ -211,12 +236,16 @@ def _published_or_404(panel):
         abort(404)
 
 
-@bp.get("/s/<slug>/note")
-@page_cache.for_visitors
-def note(slug: str):
-    """The published note, printable, with no participant names (`?v=N` for older)."""
+def published_note_or_404(slug: str):
+    """The session, its published version (`?v=N`, else the latest) and the note's shape;
+    404 for the public before the first publish, as for the page."""
     panel = _panel_or_404(slug)
     version = _published_or_404(panel)
+    return panel, version, published_shape(version)
+
+
+def note_page_html(panel, version) -> str:
+    """The note page, also the print view the PDF is made from (web/exports.py)."""
     return render_template(
         "notes/note.html",
         panel=panel,
@@ -226,30 +255,13 @@ def note(slug: str):
     )
 
 
-@bp.get("/s/<slug>/note.md")
-def note_markdown_export(slug: str):
-    """The published note as Markdown."""
-    panel = _panel_or_404(slug)
-    version = _published_or_404(panel)
-    text = note_markdown(
-        version.content,
-        version=version.number,
-        published_at=version.published_at,
-        tz=panel.timezone,
-        locale=str(get_locale()),
-        labels={
-            "note": _("Session note"),
-            "version": _("version"),
-            "rooms": _("Rooms"),
-            "support": _("Support"),
-        },
-    )
-    filename = f"{panel.slug}-v{version.number}.md"
-    return Response(
-        text,
-        mimetype="text/markdown",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+@bp.get("/s/<slug>/note")
+@page_cache.for_visitors
+def note(slug: str):
+    """The published note, printable, with no participant names (`?v=N` for older);
+    downloads as Markdown, DOCX and PDF are in web/exports.py."""
+    panel, version, _shape = published_note_or_404(slug)
+    return note_page_html(panel, version)
 
 
 _OFFLINE_ASSETS = (
@@ -290,8 +302,11 @@ def service_worker():
 def qr(slug: str):
     """A QR code of the join link, to put on the projector."""
     panel = _panel_or_404(slug)
+    return qr_response(shareable_url("pages.join", slug=panel.slug))
+
+
+def qr_response(url: str) -> Response:
+    """An SVG QR code of `url` (made here: no outside service, works offline)."""
     buffer = io.BytesIO()
-    segno.make(shareable_url("pages.join", slug=panel.slug), error="m").save(
-        buffer, kind="svg", scale=8, border=2, dark="#1d2430"
-    )
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, dark="#1d2430")
     return Response(buffer.getvalue(), mimetype="image/svg+xml")

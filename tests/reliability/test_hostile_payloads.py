@@ -1,13 +1,24 @@
 """Point 9: random payloads at every event. The answer is an error ack or a success,
 never an unexpected exception, and the database never holds a half-written change."""
 
+from datetime import UTC
+
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hybrid_sessions.extensions import db
-from hybrid_sessions.models import Note, NoteItem, NoteItemSource, NoteSection, Recommendation, Vote
+from hybrid_sessions.models import (
+    BreakoutRoom,
+    Note,
+    NoteItem,
+    NoteItemSource,
+    NoteSection,
+    Participant,
+    Recommendation,
+    Vote,
+)
 
 KNOWN_CODES = {
     "invalid",
@@ -18,6 +29,7 @@ KNOWN_CODES = {
     "already_merged",
     "conflict",
     "rate_limited",
+    "closed",
 }
 PARTICIPANT_EVENTS = ["room:join", "rec:post", "rec:vote", "rec:unvote", "rec:withdraw"]
 MODERATOR_EVENTS = [
@@ -32,6 +44,10 @@ MODERATOR_EVENTS = [
     "note:delete_section",
     "note:summary",
     "note:publish",
+    "session:phase",
+    "session:broadcast",
+    "participant:move",
+    "session:participants",
 ]
 FIELDS = [
     "room_id",
@@ -48,6 +64,12 @@ FIELDS = [
     "summary",
     "version",
     "since",
+    "phase",
+    "rooms_close_at",
+    "minutes",
+    "extend_minutes",
+    "participant_id",
+    "queued_at",
 ]
 
 json_values = st.recursive(
@@ -66,11 +88,18 @@ def templates(w) -> dict:
     text = st.text(min_size=0, max_size=520)
     slug = st.just(w["slug"])
     recs = st.sampled_from([w["rec"], w["mine"]])
+    rooms = st.sampled_from([w["room_a"], w["room_b"]])
+    moments = st.datetimes(timezones=st.just(UTC)).map(lambda d: d.isoformat()) | st.text(max_size=30)
     item = {"slug": slug, "item_id": st.just(w["item"])}
     return {
         "room:join": {"room_id": st.sampled_from([w["room_a"], w["room_b"]]), "since": st.integers(0, 50)},
-        "rec:post": {"room_id": st.just(w["room_a"]), "client_id": st.uuids().map(str), "text": text},
-        "rec:vote": {"recommendation_id": recs},
+        "rec:post": {
+            "room_id": st.just(w["room_a"]),
+            "client_id": st.uuids().map(str),
+            "text": text,
+            "queued_at": moments,
+        },
+        "rec:vote": {"recommendation_id": recs, "queued_at": moments},
         "rec:unvote": {"recommendation_id": recs},
         "rec:withdraw": {"recommendation_id": recs},
         "session:watch": {"slug": slug, "since": st.integers(0, 50)},
@@ -93,6 +122,15 @@ def templates(w) -> dict:
         "note:rename_section": {"slug": slug, "section_id": st.just(w["section"]), "title": text},
         "note:delete_section": {"slug": slug, "section_id": st.just(w["section"])},
         "note:summary": {"slug": slug, "summary": st.text(max_size=300), "version": st.integers(0, 50)},
+        "session:phase": {
+            "slug": slug,
+            "phase": st.sampled_from(["lobby", "rooms_open", "rooms_closed", "published"]),
+            "rooms_close_at": moments,
+            "minutes": st.floats(-5, 2000),
+        },
+        "session:broadcast": {"slug": slug, "text": text, "room_id": rooms},
+        "participant:move": {"slug": slug, "participant_id": st.sampled_from(w["people"]), "room_id": rooms},
+        "session:participants": {"slug": slug},
     }
 
 
@@ -133,6 +171,7 @@ def world(scenario, sock, make):
         "mine": mine,
         "item": merged["item"]["id"],
         "section": merged["note"]["sections"][0]["id"],
+        "people": [s["ewa"][0], s["jan"][0], s["ola"][0]],
     }
 
 
@@ -148,6 +187,11 @@ def _assert_consistent():
         item = session.get(NoteItem, source.item_id)
         note = session.get(Note, session.get(NoteSection, item.section_id).note_id)
         assert session.get(Recommendation, source.recommendation_id).panel_id == note.panel_id
+    for room in session.scalars(sa.select(BreakoutRoom)):
+        inside = session.scalar(
+            sa.select(sa.func.count()).select_from(Participant).where(Participant.room_id == room.id)
+        )
+        assert room.capacity is None or inside <= room.capacity
     for section in session.scalars(sa.select(NoteSection)):
         positions = [i.position for i in section.items]
         assert positions == list(range(len(positions)))

@@ -1,7 +1,6 @@
 """Anonymous visitors get kept copies of public pages; nobody else ever does."""
 
 import pytest
-from flask import template_rendered
 
 from hybrid_sessions.web.page_cache import PageCache
 
@@ -123,47 +122,3 @@ def test_copies_are_bounded_by_size():
     kept = sum(cache.get(("/s/panel", str(n).encode(), "pl")) is not None for n in range(100))
     assert kept == 10
 
-
-# --- pages for visitors with a session (issue 15: the reload wave) ----------------------
-
-
-def _joined(app, scenario, name, room):
-    browser = app.test_client()
-    response = browser.post(
-        f"/s/{scenario['slug']}/join", data={"display_name": name, "attendance": "remote", "room_id": room}
-    )
-    assert response.status_code == 302
-    return browser
-
-
-def test_a_kept_room_page_is_filled_in_for_each_participant(app, scenario):
-    room = f"/s/{scenario['slug']}/rooms/{scenario['room_b']}"
-    first = _joined(app, scenario, "Ola", scenario["room_b"])
-    second = _joined(app, scenario, "Jan <b>&\"' </script>", scenario["room_b"])
-    ola = _html(first, room)  # rendered and kept
-    rendered = []
-    with template_rendered.connected_to(lambda _app, template, **_: rendered.append(template.name), app):
-        jan = _html(second, room)  # filled in from the kept page
-    assert rendered == []
-    kept = app.extensions.pop("personal_pages")
-    try:
-        assert jan == _html(second, room)  # exactly what a render for Jan gives
-        assert ola == _html(first, room)
-    finally:
-        app.extensions["personal_pages"] = kept
-    assert "Ola" not in jan and "Jan" not in ola
-    assert "Jan &lt;b&gt;&amp;&#34;&#39; &lt;/script&gt;" in jan and "</script> " not in jan
-
-
-def test_a_kept_room_page_still_sends_others_to_the_join_page(app, scenario):
-    room = f"/s/{scenario['slug']}/rooms/{scenario['room_b']}"
-    _html(_joined(app, scenario, "Ola", scenario["room_b"]), room)
-    for stranger in (app.test_client(), _lang_only(app)):
-        response = stranger.get(room)
-        assert response.status_code == 302 and "/join" in response.headers["Location"]
-
-
-def _lang_only(app):
-    browser = app.test_client()
-    browser.get("/lang/en?next=/")
-    return browser

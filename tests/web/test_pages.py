@@ -19,7 +19,7 @@ def test_the_panel_page_reads_like_the_2021_panel_page(client, make):
         slug="od-klienta",
         about="Rewolucyjne metamorfozy czy ciche ewolucje?",
         join_info="Sala konferencyjna, parter.",
-        moderator=__import__("hybrid_sessions.services.panels", fromlist=["x"]).PersonInput(
+        host=__import__("hybrid_sessions.services.panels", fromlist=["x"]).PersonInput(
             "Anna Żelazowska-Kosiorek", "Trenerka, facylitatorka."
         ),
         guests=[

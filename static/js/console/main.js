@@ -10,6 +10,7 @@ import { createSuggestions, lastSection, rememberSection } from "./suggestions.j
 import { createNote } from "./note.js";
 import { createAudit } from "./audit.js";
 import { createKeyboard } from "./keyboard.js";
+import { createRun } from "./run.js";
 
 const store = createStore();
 const { state } = store;
@@ -90,6 +91,7 @@ const posts = createPosts(store, filters, { selectionChanged: renderSelection, e
 const suggestions = createSuggestions(store, filters, api);
 const note = createNote(store, api);
 const audit = createAudit(api);
+const run = createRun(api);
 createKeyboard({ views, suggestions, posts, note, addOne: (id) => state.recs.get(id) && addOne(state.recs.get(id)) });
 let initialView = "posts";
 try {
@@ -161,6 +163,12 @@ $("merge-form").addEventListener("submit", async (event) => {
   renderSectionChoice();
   $("merge-section").value = section;
   $("new-section-field").hidden = true;
+  // The form folds away with the selection: focus goes to the item just made, not <body>.
+  const made = ack.item && document.querySelector(`.note-editor li[data-item-id="${ack.item.id}"]`);
+  if (made) {
+    made.tabIndex = -1;
+    made.focus();
+  } else if ($("merge-form").hidden) $("own-item").focus();
 });
 store.on("note", () => renderSectionChoice());
 
@@ -185,6 +193,7 @@ async function sync(sock) {
   const ack = await window.HS.call(sock, "session:watch", payload);
   if (!ack.ok) return window.HS.toast(ack.error.message || S.error, true);
   store.applySnapshot(ack);
+  if (ack.session) run.applySession(ack.session);
   renderSelection();
   renderSectionChoice();
   watching = true;
@@ -207,7 +216,12 @@ socket.on("note:updated", (n) => {
   audit.refresh();
 });
 socket.on("note:published", (info) => store.setPublished(info.version));
-socket.on("rooms:updated", (info) => store.setRooms(info.rooms));
+socket.on("rooms:updated", (info) => {
+  store.setRooms(info.rooms);
+  run.applyRooms(info.rooms, info.unplaced_count);
+});
+socket.on("session:phase", run.applyPhase);
+socket.on("session:broadcast", run.showLast);
 socket.on("suggestions:updated", (info) => store.applyGroups(info.groups));
 renderSelection();
 // For the benchmarks and tests: the console is ready once the first snapshot is in.

@@ -2,7 +2,7 @@
    that item or section changed (so a live change by another moderator does not reset
    what this one is doing). Undo/redo, restoring a published version, the summary and
    publishing. Items and sections are drop targets for posts dragged from the left. */
-import { $, el, S, fmt, slug, dragIds, DRAG_TYPE } from "./util.js";
+import { $, el, S, data, fmt, slug, dragIds, DRAG_TYPE } from "./util.js";
 
 export function createNote(store, api) {
   const { state } = store;
@@ -20,10 +20,10 @@ export function createNote(store, api) {
   function fillItem(node, item, section, index, count) {
     node.dataset.itemId = item.id;
     if (editing && editing.id === item.id) {
-      const text = el("textarea", { rows: 3, maxlength: 2000, "aria-label": S.edit });
+      const text = el("textarea", { rows: 3, maxlength: data.max_item_text, "aria-label": S.edit, dataset: { key: "text" } });
       text.value = editing.text;
       text.addEventListener("input", () => (editing.text = text.value));
-      const where = el("select", { "aria-label": S.section_label }, state.note.sections.map((s) => el("option", { value: s.title }, s.title)));
+      const where = el("select", { "aria-label": S.section_label, dataset: { key: "section" } }, state.note.sections.map((s) => el("option", { value: s.title }, s.title)));
       where.value = editing.section;
       where.addEventListener("change", () => (editing.section = where.value));
       const save = async () => {
@@ -69,10 +69,10 @@ export function createNote(store, api) {
       el(
         "div",
         { className: "button-row" },
-        el("button", { type: "button", className: "icon-button", onclick: () => ((editing = { id: item.id, text: item.text, section: section.title }), render(true)) }, S.edit),
-        el("button", { type: "button", className: "icon-button", title: S.up, "aria-label": S.up, disabled: index === 0, onclick: () => api.noteCall("note:move_item", { item_id: item.id, position: index - 1 }) }, "↑"),
-        el("button", { type: "button", className: "icon-button", title: S.down, "aria-label": S.down, disabled: index === count - 1, onclick: () => api.noteCall("note:move_item", { item_id: item.id, position: index + 1 }) }, "↓"),
-        el("button", { type: "button", className: "icon-button danger", onclick: () => api.noteCall("note:remove_item", { item_id: item.id }) }, S.remove)
+        el("button", { type: "button", className: "icon-button", dataset: { key: "edit" }, onclick: () => ((editing = { id: item.id, text: item.text, section: section.title }), render(true)) }, S.edit),
+        el("button", { type: "button", className: "icon-button", dataset: { key: "up" }, title: S.up, "aria-label": S.up, disabled: index === 0, onclick: () => api.noteCall("note:move_item", { item_id: item.id, position: index - 1 }) }, "↑"),
+        el("button", { type: "button", className: "icon-button", dataset: { key: "down" }, title: S.down, "aria-label": S.down, disabled: index === count - 1, onclick: () => api.noteCall("note:move_item", { item_id: item.id, position: index + 1 }) }, "↓"),
+        el("button", { type: "button", className: "icon-button danger", dataset: { key: "remove" }, onclick: () => api.noteCall("note:remove_item", { item_id: item.id }) }, S.remove)
       )
     );
   }
@@ -83,8 +83,8 @@ export function createNote(store, api) {
       el(
         "div",
         { className: "button-row" },
-        el("button", { type: "button", className: "icon-button", title: S.up, "aria-label": S.up, disabled: si === 0, onclick: () => api.noteCall("note:move_section", { section_id: section.id, position: si - 1 }) }, "↑"),
-        el("button", { type: "button", className: "icon-button", title: S.down, "aria-label": S.down, disabled: si === count - 1, onclick: () => api.noteCall("note:move_section", { section_id: section.id, position: si + 1 }) }, "↓"),
+        el("button", { type: "button", className: "icon-button", dataset: { key: "up" }, title: S.up, "aria-label": S.up, disabled: si === 0, onclick: () => api.noteCall("note:move_section", { section_id: section.id, position: si - 1 }) }, "↑"),
+        el("button", { type: "button", className: "icon-button", dataset: { key: "down" }, title: S.down, "aria-label": S.down, disabled: si === count - 1, onclick: () => api.noteCall("note:move_section", { section_id: section.id, position: si + 1 }) }, "↓"),
         el("button", { type: "button", className: "icon-button", onclick: () => {
           const title = window.prompt(S.rename_prompt, section.title);
           if (title && title.trim()) api.noteCall("note:rename_section", { section_id: section.id, title });
@@ -94,9 +94,38 @@ export function createNote(store, api) {
     );
   }
 
+  /* Where focus was in the note (which item or section, which of its buttons), so it can
+     come back after a refill or a move: saving an edit, ↑/↓, another moderator's change. */
+  function focusSpot() {
+    const active = document.activeElement;
+    if (!active || !sectionsNode.contains(active)) return null;
+    const item = active.closest("li[data-item-id]");
+    const section = active.closest("section[data-section-id]");
+    return {
+      item: item ? item.dataset.itemId : null,
+      section: section ? section.dataset.sectionId : null,
+      key: active.dataset.key || null,
+    };
+  }
+
+  function restoreFocus(spot) {
+    if (!spot || sectionsNode.contains(document.activeElement)) return;
+    const holder = spot.item
+      ? sectionsNode.querySelector(`li[data-item-id="${spot.item}"]`)
+      : sectionsNode.querySelector(`section[data-section-id="${spot.section}"] .section-head`);
+    if (!holder) return;
+    const target =
+      (spot.key && holder.querySelector(`[data-key="${spot.key}"]:not(:disabled)`)) ||
+      holder.querySelector("[data-key=edit], button:not(:disabled)") ||
+      holder;
+    if (target === holder) holder.tabIndex = -1;
+    target.focus({ preventScroll: true });
+  }
+
   function render(force) {
     const note = state.note;
     if (!note) return;
+    const spot = focusSpot();
     $("note-version").textContent = fmt(S.draft_v, note.version);
     const summary = $("summary");
     if (!summary.dataset.dirty) summary.value = note.summary;
@@ -136,6 +165,9 @@ export function createNote(store, api) {
     for (const [id, s] of sectionNodes) if (!liveSections.has(id)) (s.node.remove(), sectionNodes.delete(id));
     for (const [id, it] of itemNodes) if (!liveItems.has(id)) (it.node.remove(), itemNodes.delete(id));
     $("note-empty").hidden = note.sections.some((s) => s.items.length);
+    // Also while editing: the note's own update (the ack's) refills the open editor
+    // before it closes, and its text box must keep focus through that.
+    restoreFocus(spot);
     renderHistory();
     renderPublishState();
   }

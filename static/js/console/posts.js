@@ -120,7 +120,12 @@ export function createPosts(store, filters, hooks) {
   }
 
   // --- one post ----------------------------------------------------------------------------
+  /* Refilled in place of its children; whatever in it had focus (the post, its
+     checkbox, a button) has it again afterwards, so a live +1 or a selection never drops
+     focus to <body>. */
   function fill(node, rec) {
+    const active = document.activeElement;
+    const keep = node.contains(active) ? (active === node ? "" : active.dataset.key || "") : null;
     const merged = state.merged.has(rec.id);
     const isSelected = selected.has(rec.id);
     const selectable = rec.status === "active" && !merged && !rec.erased;
@@ -132,6 +137,7 @@ export function createPosts(store, filters, hooks) {
       checked: isSelected,
       disabled: !selectable,
       "aria-label": `${S.select_post}: ${rec.text.slice(0, 60)}`,
+      dataset: { key: "select" },
     });
     const meta = el(
       "div",
@@ -145,9 +151,10 @@ export function createPosts(store, filters, hooks) {
     if (rec.erased) meta.append(el("span", { className: "badge bad" }, S.erased));
     else if (rec.status === "withdrawn") meta.append(el("span", { className: "badge bad" }, S.withdrawn));
     if (selectable)
-      meta.append(el("button", { type: "button", className: "icon-button add-one", title: S.add_one_title, "aria-label": `${S.add_one_title}: ${rec.text.slice(0, 60)}`, dataset: { addOne: "1" } }, S.add_one));
-    if (!rec.erased) meta.append(el("button", { type: "button", className: "erase", title: S.erase_title, dataset: { erase: "1" } }, S.erase));
+      meta.append(el("button", { type: "button", className: "icon-button add-one", title: S.add_one_title, "aria-label": `${S.add_one_title}: ${rec.text.slice(0, 60)}`, dataset: { addOne: "1", key: "add" } }, S.add_one));
+    if (!rec.erased) meta.append(el("button", { type: "button", className: "erase", title: S.erase_title, dataset: { erase: "1", key: "erase" } }, S.erase));
     node.replaceChildren(box, el("div", { className: "text" }, rec.text), meta);
+    if (keep !== null) ((keep && node.querySelector(`[data-key="${keep}"]`)) || node).focus({ preventScroll: true });
     node.hidden = !filters.matches(rec);
   }
 
@@ -229,6 +236,7 @@ export function createPosts(store, filters, hooks) {
     } else {
       place(rec);
     }
+    if (!quiet && !previous) heard(rec);
     if (!quiet) {
       const wasActive = previous && previous.status === "active";
       const isActive = rec.status === "active";
@@ -286,6 +294,20 @@ export function createPosts(store, filters, hooks) {
     event.dataTransfer.setData("text/plain", state.recs.get(id).text);
     event.dataTransfer.effectAllowed = "copy";
   });
+
+  /* New posts are announced once each, or as one count when several arrive together
+     (a busy session must not flood the screen reader). */
+  let arrivals = [];
+  let arrivalTimer = null;
+  function heard(rec) {
+    arrivals.push(rec);
+    clearTimeout(arrivalTimer);
+    arrivalTimer = setTimeout(() => {
+      const n = arrivals.length;
+      announce(n === 1 ? fmt(S.new_rec_room, store.roomName(arrivals[0].room_id)) : fmt(S.new_recs, n));
+      arrivals = [];
+    }, 1500);
+  }
 
   function toggle(id) {
     const rec = state.recs.get(id);

@@ -3,6 +3,8 @@
 import { $, S, data, el, HS, me } from "./page.js";
 import { state } from "./state.js";
 import * as outbox from "./outbox.js";
+import * as queue from "./actions.js";
+import * as phase from "./phase.js";
 
 const list = $("recs");
 const empty = $("empty");
@@ -13,65 +15,128 @@ export const actions = { toggleVote() {}, withdraw() {}, retry() {}, discard() {
 
 function recNode(key) {
   let node = document.getElementById(key);
-  if (!node) node = el("li", { id: key, className: "rec" });
+  if (!node) node = el("li", { id: key, className: "rec", tabindex: "-1" });
   return node;
 }
 
+/* Plural forms come from the server per CLDR category (one, few, many, other). */
+const plurals = new Intl.PluralRules(document.documentElement.lang || undefined);
+export function plural(forms, n) {
+  return (forms[plurals.select(n)] || forms.other).replace("{num}", String(n));
+}
+
+/* Whether this person's +1 is on: what they last asked for (maybe still queued), else
+   what the server said. */
+export function pressed(rec) {
+  const wish = queue.wanted(rec.id);
+  if (wish === "vote") return true;
+  if (wish === "unvote") return false;
+  return state.voted.has(rec.id);
+}
+
+function shownVotes(rec) {
+  const wish = queue.wanted(rec.id);
+  if (wish === "vote" && !state.voted.has(rec.id)) return rec.votes + 1;
+  if (wish === "unvote" && state.voted.has(rec.id)) return Math.max(0, rec.votes - 1);
+  return rec.votes;
+}
+
+/* Focus stays where it was: a button about to go (the withdraw button of a post just
+   withdrawn) hands focus to its post, never to <body>. */
+function remove(node, holder) {
+  if (node && node.contains(document.activeElement)) holder.focus({ preventScroll: true });
+  if (node) node.remove();
+}
+
+/* Filled in place: the elements (and so a focused +1 button) stay, only what changed is
+   set, so a live +1 or a new post elsewhere never takes focus away. */
 function fillRec(node, rec) {
   const mine = rec.author.id === me;
-  const withdrawn = rec.status === "withdrawn";
+  const wish = queue.wanted(rec.id);
+  const withdrawn = rec.status === "withdrawn" || (mine && wish === "withdraw");
   node.className = "rec" + (mine ? " mine" : "") + (withdrawn ? " withdrawn" : "");
   node.dataset.id = rec.id;
   node.dataset.clientId = rec.client_id;
-  const buttons = el("div", { className: "actions" });
-  if (!withdrawn) {
-    const pressed = state.voted.has(rec.id);
-    buttons.append(
-      el(
+  let p = node._parts;
+  if (!p) {
+    p = {
+      text: el("div", { className: "text" }),
+      buttons: el("div", { className: "actions" }),
+      meta: el("div", { className: "meta" }),
+      author: el("span", {}),
+      time: el("time", {}),
+      badge: el("span", {}),
+    };
+    p.meta.append(p.author, el("span", { "aria-hidden": "true" }, "·"), p.time, p.badge);
+    node.replaceChildren(p.text, p.buttons, p.meta);
+    node._parts = p;
+  }
+  if (p.text.textContent !== rec.text) p.text.textContent = rec.text;
+  // In an anonymous session others' names arrive as null; one's own is known here.
+  const name = rec.erased ? "—" : mine ? data.participant.display_name : rec.author.display_name || S.someone;
+  p.author.textContent = mine ? `${name} (${S.you})` : name;
+  p.time.setAttribute("datetime", rec.created_at);
+  p.time.textContent = HS.time(rec.created_at);
+  if (withdrawn) {
+    remove(p.vote, node);
+    p.vote = null;
+  } else {
+    if (!p.vote) {
+      p.vote = el(
         "button",
-        {
-          type: "button",
-          className: "vote",
-          "aria-pressed": pressed ? "true" : "false",
-          title: mine ? S.own_post : pressed ? S.unvote_title : S.vote_title,
-          disabled: mine,
-          onclick: () => actions.toggleVote(rec.id),
-        },
-        el("span", {}, S.vote),
-        el("span", { className: "count" }, String(rec.votes))
-      )
-    );
+        { type: "button", className: "vote", onclick: () => actions.toggleVote(rec.id) },
+        // A real space between "+1" and the count: the name ("+1, 3 people support
+        // this") then contains the visible text ("+1 3"), as WCAG 2.5.3 asks.
+        el("span", { "aria-hidden": "true" }, S.vote),
+        " ",
+        el("span", { className: "count", "aria-hidden": "true" })
+      );
+      p.buttons.append(p.vote);
+    }
+    const on = pressed(rec);
+    const votes = shownVotes(rec);
+    const queued = wish === "vote" || wish === "unvote";
+    p.vote.setAttribute("aria-pressed", on ? "true" : "false");
+    p.vote.title = mine ? S.own_post : on ? S.unvote_title : S.vote_title;
+    p.vote.disabled = mine || !phase.isOpen();
+    p.vote.classList.toggle("queued", queued);
+    // "+1, 3 people support this" (and whether it still waits to be sent), not "+13".
+    p.vote.setAttribute("aria-label", plural(S.vote_label, votes) + (queued ? `, ${S.pending}` : ""));
+    p.vote.lastElementChild.textContent = String(votes);
   }
-  const name = rec.author.display_name || "—";
-  const meta = el(
-    "div",
-    { className: "meta" },
-    el("span", {}, mine ? `${name} (${S.you})` : name),
-    el("span", {}, "·"),
-    el("time", { datetime: rec.created_at }, HS.time(rec.created_at))
-  );
-  if (rec.erased) meta.append(el("span", { className: "badge neutral" }, S.erased));
-  else if (withdrawn) meta.append(el("span", { className: "badge neutral" }, S.withdrawn));
-  else if (mine) {
-    meta.append(el("span", { className: "badge ok" }, `✓ ${S.sent}`));
-    meta.append(el("button", { type: "button", className: "icon-button", onclick: () => actions.withdraw(rec.id) }, S.withdraw));
+  let badge = "";
+  let kind = "";
+  if (rec.erased) [badge, kind] = [S.erased, "neutral"];
+  else if (withdrawn && rec.status !== "withdrawn") [badge, kind] = [`${S.withdrawn} · ${S.pending}`, "warn"];
+  else if (withdrawn) [badge, kind] = [S.withdrawn, "neutral"];
+  else if (mine) [badge, kind] = [`✓ ${S.sent}`, "ok"];
+  p.badge.className = badge ? `badge ${kind}` : "";
+  p.badge.textContent = badge;
+  const canWithdraw = mine && !withdrawn && !rec.erased;
+  if (canWithdraw && !p.withdraw) {
+    p.withdraw = el("button", { type: "button", className: "icon-button", onclick: () => actions.withdraw(rec.id) }, S.withdraw);
+    p.meta.append(p.withdraw);
+  } else if (!canWithdraw && p.withdraw) {
+    remove(p.withdraw, node);
+    p.withdraw = null;
   }
-  node.replaceChildren(el("div", { className: "text" }, rec.text), buttons, meta);
 }
 
 function fillPending(node, post) {
   node.className = "rec mine " + (post.error ? "failed" : "pending");
+  const had = node.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
   const meta = el("div", { className: "meta" });
   if (post.error) {
     meta.append(
       el("span", { className: "badge bad" }, `${S.failed}: ${post.error}`),
-      el("button", { type: "button", className: "icon-button", onclick: () => actions.retry(post.client_id) }, S.retry),
-      el("button", { type: "button", className: "icon-button danger", onclick: () => actions.discard(post.client_id) }, S.discard)
+      el("button", { type: "button", className: "icon-button", dataset: { focusKey: "retry" }, onclick: () => actions.retry(post.client_id) }, S.retry),
+      el("button", { type: "button", className: "icon-button danger", dataset: { focusKey: "discard" }, onclick: () => actions.discard(post.client_id) }, S.discard)
     );
   } else {
     meta.append(el("span", { className: "badge warn" }, state.inFlight.has(post.client_id) ? S.sending : S.pending));
   }
   node.replaceChildren(el("div", { className: "text" }, post.text), el("div"), meta);
+  if (had !== null) (node.querySelector(`[data-focus-key="${had}"]`) || node).focus({ preventScroll: true });
 }
 
 /* The whole list again (after a (re)join or an outbox change). */
@@ -120,6 +185,7 @@ export function upsert(rec) {
    pass per event would cost a frame or more each time. */
 function placeOne(rec) {
   const stale = document.getElementById(`pending-${rec.client_id}`);
+  const hadFocus = stale && stale.contains(document.activeElement);
   if (stale) stale.remove();
   let node = document.getElementById(`rec-${rec.id}`);
   const isNew = !node;
@@ -137,8 +203,15 @@ function placeOne(rec) {
     list.insertBefore(node, before);
     if (list.children.length < 300) node.classList.add("arrived");
   }
+  if (hadFocus) node.focus({ preventScroll: true });
   let active = 0;
   for (const r of state.recs.values()) if (r.status === "active") active++;
   count.textContent = String(active);
   empty.hidden = list.children.length > 0;
+}
+
+/* The post of this id again, as it is now (after a wish was queued or refused). */
+export function refresh(id) {
+  const rec = state.recs.get(id);
+  if (rec) placeOne(rec);
 }

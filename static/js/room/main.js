@@ -7,12 +7,16 @@ import { $, S, data, errorText, HS, me } from "./page.js";
 import { state } from "./state.js";
 import * as outbox from "./outbox.js";
 import { actions, render, upsert } from "./list.js";
-import { discard, flush, retry, toggleVote, withdraw } from "./sending.js";
+import { discard, flush, flushWishes, retry, toggleVote, withdraw } from "./sending.js";
+import { announce } from "./announce.js";
 import { setUpComposer } from "./composer.js";
+import * as phase from "./phase.js";
+import * as announcements from "./announcements.js";
 
 Object.assign(actions, { toggleVote, withdraw, retry, discard });
 
 const roomError = $("room-error");
+const movedKey = `hs-moved-check:${data.slug}:${data.room_id}`;
 const banner = $("published-banner");
 
 function showRoomError(message) {
@@ -33,11 +37,26 @@ let restartResync = () => {};
 async function sync(sock) {
   restartResync();
   const payload = state.seen === null ? { room_id: data.room_id } : { room_id: data.room_id, since: state.seen };
+  const sentAt = Date.now();
   const ack = await HS.call(sock, "room:join", payload);
+  if (ack.ok && ack.session) {
+    phase.setClock(ack.session.server_time, sentAt, Date.now());
+    phase.apply({ ...ack.session, server_time: null });
+    showLinks(ack.room, ack.session);
+    announcements.show(ack.broadcast);
+  }
   if (!ack.ok) {
+    // Moved by the moderator while this page was away: the page's own address now
+    // leads to the right room (once; a second refusal is shown as it is).
+    if (ack.error.code === "forbidden" && data.session.assignment !== "self" && !sessionStorage.getItem(movedKey)) {
+      sessionStorage.setItem(movedKey, "1");
+      location.reload();
+      return;
+    }
     showRoomError(errorText(ack.error));
     return;
   }
+  sessionStorage.removeItem(movedKey);
   showRoomError("");
   state.joined = true;
   const votedNow = new Set(ack.voted || []);
@@ -56,9 +75,21 @@ async function sync(sock) {
   render();
   showPublished(ack.published);
   flush();
+  flushWishes();
+}
+
+/* The room's call and the plenary stream, as buttons (never embedded). */
+function showLinks(room, session) {
+  for (const [id, url] of [["call-link", room && room.call_url], ["stream-link", session.stream_url]]) {
+    const link = $(id);
+    link.hidden = !url;
+    if (url) link.href = url;
+  }
 }
 
 setUpComposer();
+// Closing and opening change what the +1 buttons allow.
+phase.onChange(() => render());
 
 state.socket = HS.connect(
   $("status"),
@@ -87,10 +118,37 @@ if ("serviceWorker" in navigator && window.isSecureContext) {
     })
     .catch(() => {});
 }
-state.socket.on("rec:new", upsert);
+state.socket.on("rec:new", (rec) => {
+  const fresh = !state.recs.has(rec.id);
+  upsert(rec);
+  if (fresh && rec.author.id !== me && rec.room_id === data.room_id) {
+    announce(S.new_rec.replace("{name}", rec.author.display_name || S.someone));
+  }
+});
 state.socket.on("rec:updated", upsert);
+state.socket.on("session:phase", (info) => phase.apply(info));
+state.socket.on("session:broadcast", (message) => announcements.show(message));
+// A moderator moved this person: their page follows to the new room.
+state.socket.on("room:moved", (moved) => {
+  if (moved.room_id === data.room_id) return;
+  HS.toast(S.moved);
+  location.assign(`${data.rooms_base}${moved.room_id}?moved=1`);
+});
 state.socket.on("note:published", (info) => {
   showPublished(info);
   HS.toast(S.published);
 });
+// The connection's state is read out through the one live region when it drops and when
+// it comes back (the pill itself is not a live region; the first connection is silent).
+let link = "first"; // the connection: first, up, down
+new MutationObserver(() => {
+  const now = $("status").dataset.state;
+  if (now === "connected") {
+    if (link === "down") announce($("status").textContent);
+    link = "up";
+  } else if (link === "up" && (now === "offline" || now === "reconnecting")) {
+    announce($("status").textContent);
+    link = "down";
+  }
+}).observe($("status"), { attributes: true, attributeFilter: ["data-state"] });
 render();
