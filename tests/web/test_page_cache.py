@@ -121,4 +121,3 @@ def test_copies_are_bounded_by_size():
         cache.put(("/s/panel", str(n).encode(), "pl"), [], b"x" * 100)
     kept = sum(cache.get(("/s/panel", str(n).encode(), "pl")) is not None for n in range(100))
     assert kept == 10
-
