@@ -5,42 +5,19 @@ event names and payload shapes as the product, but no database, no auth, no chec
 """
 
 import os
-import socket
 
-
-def _without_nagle(listener):
-    # The same server tuning as the product's wsgi.py, so both are compared alike.
-    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return listener
-
-
+# As in wsgi.py: monkey-patch before any other import. The serving itself (listener,
+# backlog, TCP_NODELAY, connection caps, gc.freeze) is the product's own
+# hybrid_sessions.serving.serve, so both are always tuned alike.
 MODE = os.environ.get("ASYNC_MODE") or "eventlet"
 if MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
-
-    _listen = eventlet.listen
-    eventlet.listen = lambda *args, **kwargs: _without_nagle(_listen(*args, **kwargs))
 elif MODE == "gevent":
     from gevent import monkey
 
     monkey.patch_all()
-
-    import gevent.server
-
-    _tcp_listener = gevent.server._tcp_listener
-    gevent.server._tcp_listener = lambda *args, **kwargs: _without_nagle(_tcp_listener(*args, **kwargs))
-else:
-    from werkzeug.serving import BaseWSGIServer
-
-    _server_bind = BaseWSGIServer.server_bind
-
-    def _server_bind_without_nagle(self):
-        _server_bind(self)
-        _without_nagle(self.socket)
-
-    BaseWSGIServer.server_bind = _server_bind_without_nagle
 
 import itertools  # noqa: E402
 import secrets  # noqa: E402
@@ -49,7 +26,11 @@ from datetime import UTC, datetime  # noqa: E402
 from flask import Flask, jsonify, request  # noqa: E402
 from flask_socketio import SocketIO, join_room  # noqa: E402
 
+from config import Config  # noqa: E402
+
 app = Flask(__name__)
+# HOST, PORT and the connection caps with the product's defaults and environment.
+app.config.from_object(Config)
 socketio = SocketIO(
     app,
     async_mode=os.environ.get("ASYNC_MODE") or "eventlet",
@@ -147,15 +128,6 @@ def rec_post(data):
 
 
 if __name__ == "__main__":
-    import gc
+    from hybrid_sessions.serving import serve
 
-    # The product's wsgi.py freezes its start-up objects too (cheap full GC passes).
-    gc.collect()
-    gc.freeze()
-    socketio.run(
-        app,
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.get("PORT", "5100")),
-        allow_unsafe_werkzeug=True,
-        log_output=False,
-    )
+    serve(app, socketio, MODE)

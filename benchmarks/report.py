@@ -217,6 +217,68 @@ def render(report: dict) -> tuple[str, list[str]]:
         "(reported: flat = no cliff)",
         lambda p, b, r: True,
     )
+    # Issue 15: the venue moments.
+    for name, how in (("P8", "WebSocket"), ("P9", "polling, then upgrade")):
+        row(
+            name,
+            f"storm ({how}): re-join p99 ms",
+            "rejoin_p99_ms",
+            "≤ 3× baseline",
+            lambda p, b, r: b is not None and p <= 3 * b,
+        )
+        row(
+            name,
+            f"storm ({how}): everyone back, s",
+            "all_back_s",
+            "≤ 1.5× baseline",
+            lambda p, b, r: b is not None and p <= 1.5 * b,
+        )
+        row(name, f"storm ({how}): re-join p50 ms", "rejoin_p50_ms", "(reported)", None)
+        row(name, f"storm ({how}): lost posts", "lost", "0", lambda p, b, r: p == 0)
+        row(
+            name,
+            f"storm ({how}): refused by rate limits",
+            "refused_by_rate_limits",
+            "0",
+            lambda p, b, r: p == 0,
+        )
+        row(
+            name,
+            f"storm ({how}): dropped SYNs (ListenOverflows)",
+            "listen_overflows",
+            "0",
+            lambda p, b, r: p == 0,
+        )
+        row(name, f"storm ({how}): notices per moderator", "moderator_notices", "(reported)", None)
+    row(
+        "P10",
+        "post now (200 posts/s): post→peer p99 ms",
+        "fanout_p99_ms",
+        "≤ 3× baseline",
+        lambda p, b, r: b is not None and p <= 3 * b,
+    )
+    row("P10", "post now: ack p99 ms", "ack_p99_ms", "(reported)", None)
+    row("P10", "post now: lost deliveries", "lost", "0", lambda p, b, r: p == 0)
+    for page, what in (("room", "room page, joined participant"), ("console", "console, moderator")):
+        row(
+            "P11",
+            f"{what}: req/s",
+            f"{page}.rps",
+            "≥ 0.3× bare hello",
+            at_least_30_percent,
+            base_path="hello.rps",
+        )
+        row(
+            "P11",
+            f"{what}: p99 ms",
+            f"{page}.p99_ms",
+            "< 100 ms",
+            lambda p, b, r: p < 100,
+            base_path="hello.p99_ms",
+        )
+    row(
+        "P11", "panel page, joined participant: req/s", "panel.rps", "(reported)", None, base_path="hello.rps"
+    )
     for event in ("broadcast", "phase"):
         row(
             "P13",

@@ -26,7 +26,7 @@ from pathlib import Path
 import requests
 import socketio
 
-from benchmarks import loadgen, moderator_pushes
+from benchmarks import loadgen, moderator_pushes, storm
 from harness.api import moderator_token
 from harness.live import LiveClient
 from harness.servers import RedisServer, ServerProcess
@@ -48,13 +48,21 @@ NO_LIMITS = {
 # --- targets ---------------------------------------------------------------------------
 
 
+# The reconnect storm keeps the product's own limits: a venue coming back must pass
+# them. Only joining (the set-up, not the storm) is lifted, so one load generator can
+# seat the whole venue in a few seconds.
+VENUE_LIMITS = {"RATE_LIMIT_JOIN_PER_ADDRESS": "100000000/minute"}
+
+
 class Target:
-    def __init__(self, kind: str, tmp: Path, env: dict | None = None, rooms: int = 100):
+    def __init__(
+        self, kind: str, tmp: Path, env: dict | None = None, rooms: int = 100, limits: dict = NO_LIMITS
+    ):
         self.kind = kind
         instance = tmp / f"{kind}-{time.monotonic_ns()}"
         instance.mkdir()
         pin = ("taskset", "-c", SERVER_CORE) if _can_pin() else ()
-        extra = {**NO_LIMITS, "BASELINE_ROOMS": str(rooms), **(env or {})}
+        extra = {**limits, "BASELINE_ROOMS": str(rooms), **(env or {})}
         script = "wsgi.py" if kind == "product" else "benchmarks/baseline_server.py"
         self.server = ServerProcess(instance, extra, script=script, prefix=pin)
         self.rooms = rooms
@@ -210,6 +218,113 @@ def p6_cost_per_delivery(target: Target, scale: dict) -> dict:
     return out
 
 
+def _storm(target: Target, scale: dict, transports: list[str]) -> dict:
+    slug, room_ids = target.session(scale["storm_rooms"])
+    out = asyncio.run(
+        storm.storm(
+            target.base,
+            slug,
+            room_ids,
+            scale["storm_n"],
+            3,
+            target.token,
+            transports,
+            scale["storm_window"],
+            # A browser is identified by its session cookie; the bare baseline has no
+            # cookies and takes the token.
+            browser_cookies=transports == storm.BROWSER and target.kind == "product",
+        )
+    )
+    if target.kind == "baseline":
+        # The bare framework keeps no posts, so it has nothing to catch up with: its
+        # "missing" posts say nothing about loss.
+        out["missing_without_catch_up"] = out.pop("lost")
+    return out
+
+
+def p8_storm_websocket(target: Target, scale: dict) -> dict:
+    """P8: every participant drops and comes back within the window, over WebSocket."""
+    return _storm(target, scale, storm.WEBSOCKET)
+
+
+def p9_storm_browser(target: Target, scale: dict) -> dict:
+    """P9: the same storm with the browser's sequence: long-polling, then the upgrade."""
+    return _storm(target, scale, storm.BROWSER)
+
+
+def p10_post_now(target: Target, scale: dict) -> dict:
+    """P10: "post now!": the P1 crowd posting at 200 posts/s for a few seconds."""
+    return asyncio.run(
+        _fanout(
+            target,
+            scale["n"],
+            scale["rooms"],
+            3,
+            scale["post_now_rate"],
+            int(scale["post_now_rate"] * scale["post_now_seconds"]),
+        )
+    )
+
+
+def p11_reload_wave(target: Target, scale: dict) -> dict:
+    """P11: joined participants and moderators reloading their pages (wrk, 50
+    connections, each request another person's cookie)."""
+    if target.kind == "baseline":
+        return {"hello": _wrk(target.base + "/hello", scale["wrk_seconds"]), "lost": 0, "errors": 0}
+    slug, room_ids = target.session(scale["reload_rooms"])
+    people = asyncio.run(_cookies(target, slug, room_ids, scale["reload_people"]))
+    moderator = _moderator_cookie(target.base)
+    out = {"lost": 0, "errors": 0}
+    pages = {
+        "room": [(f"/s/{slug}/rooms/{room}", cookie) for room, cookie in people],
+        "panel": [(f"/s/{slug}", cookie) for _, cookie in people],
+        "console": [(f"/s/{slug}/moderate", moderator)],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, requests_ in pages.items():
+            listing = Path(tmp) / f"{name}.tsv"
+            listing.write_text("".join(f"{path}\t{cookie}\n" for path, cookie in requests_))
+            script = ["-s", str(ROOT / "benchmarks" / "wrk_people.lua")]
+            out[name] = _wrk(
+                target.base + requests_[0][0], scale["wrk_seconds"], script, ["--", str(listing)]
+            )
+            out["errors"] += out[name]["non_2xx"]
+    return out
+
+
+async def _cookies(target: Target, slug: str, room_ids: list[int], n: int) -> list[tuple[int, str]]:
+    import aiohttp
+
+    gate = asyncio.Semaphore(20)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+
+        async def one(k: int) -> tuple[int, str]:
+            room = room_ids[k % len(room_ids)]
+            async with gate:
+                return room, await storm.browser_join(http, target.base, slug, room, f"Osoba {k}")
+
+        return list(await asyncio.gather(*(one(k) for k in range(n))))
+
+
+def _moderator_cookie(base: str) -> str:
+    from harness.servers import MODERATORS
+
+    http = requests.Session()
+    page = http.get(f"{base}/login")
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+    email, password = next(iter(MODERATORS.items()))
+    answer = http.post(
+        f"{base}/login",
+        data={"csrf_token": csrf, "email": email, "password": password},
+        allow_redirects=False,
+    )
+    assert answer.status_code == 302, answer.text
+    # The sign-in flashes a message, shown (and taken off the cookie) by the next page;
+    # wrk sends one cookie over and over, so it must be the one after that page.
+    http.get(f"{base}/")
+    return http.cookies["session"]
+
+
 def p3_growth(target: Target, scale: dict) -> dict:
     """P3 (product only): ack with many stored posts, the console snapshot of a big session,
     publishing a long note."""
@@ -306,10 +421,10 @@ def p4_pages(target: Target, scale: dict) -> dict:
     return out
 
 
-def _wrk(url: str, seconds: int, extra: list[str] = ()) -> dict:
+def _wrk(url: str, seconds: int, extra: list[str] = (), after: list[str] = ()) -> dict:
     pin = ["taskset", "-c", str(LOAD_CORE)] if _can_pin() else []
     result = subprocess.run(
-        [*pin, "wrk", "-t1", "-c50", f"-d{seconds}s", "--latency", *extra, url],
+        [*pin, "wrk", "-t1", "-c50", f"-d{seconds}s", "--latency", *extra, url, *after],
         capture_output=True,
         text=True,
     )
@@ -352,6 +467,13 @@ SCALES = {
         p3_snapshot=500,
         p3_items=50,
         p3_posts=40,
+        storm_n=100,
+        storm_rooms=10,
+        storm_window=2,
+        post_now_rate=200,
+        post_now_seconds=2,
+        reload_rooms=10,
+        reload_people=50,
         p13_n=100,
         p13_rooms=10,
         p13_pushes=5,
@@ -373,6 +495,13 @@ SCALES = {
         p3_snapshot=5000,
         p3_items=500,
         p3_posts=100,
+        storm_n=1000,
+        storm_rooms=100,
+        storm_window=2,
+        post_now_rate=200,
+        post_now_seconds=10,
+        reload_rooms=100,
+        reload_people=1000,
         p13_n=1000,
         p13_rooms=100,
         p13_pushes=20,
@@ -385,9 +514,14 @@ SCENARIOS = {
     "P4": p4_pages,
     "P5": p5_memory,
     "P6": p6_cost_per_delivery,
+    "P8": p8_storm_websocket,
+    "P9": p9_storm_browser,
+    "P10": p10_post_now,
+    "P11": p11_reload_wave,
     "P13": p13_moderator_pushes,
 }
-BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6", "P13"}
+BASELINE_TOO = {"P1", "P2", "P4", "P5", "P6", "P8", "P9", "P10", "P11", "P13"}
+WITH_VENUE_LIMITS = {"P8", "P9"}
 
 
 def run_all(args) -> dict:
@@ -412,7 +546,8 @@ def run_all(args) -> dict:
                                     "MESSAGE_QUEUE_CHANNEL": f"bench-{redis.port}",
                                 }
                             try:
-                                with Target(kind, tmp, env) as target:
+                                limits = VENUE_LIMITS if name in WITH_VENUE_LIMITS else NO_LIMITS
+                                with Target(kind, tmp, env, limits=limits) as target:
                                     samples.append(SCENARIOS[name](target, scale))
                             finally:
                                 if redis:
@@ -451,7 +586,9 @@ def main() -> int:
         help="also run every configuration with a Redis message queue (P7)",
     )
     args = parser.parse_args()
-    args.scenarios = args.scenarios or (sorted(SCENARIOS) if args.full else ["P1", "P5", "P6", "P13"])
+    args.scenarios = args.scenarios or (
+        sorted(SCENARIOS) if args.full else ["P1", "P5", "P6", "P8", "P9", "P10", "P11", "P13"]
+    )
     if _can_pin():
         os.sched_setaffinity(0, {LOAD_CORE})
     report = run_all(args)

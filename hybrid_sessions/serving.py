@@ -1,20 +1,29 @@
-"""How `python wsgi.py` listens and accepts under eventlet: a server nobody can stop
-by opening connections.
+"""How `python wsgi.py` listens and serves, in every async mode; the benchmarks' bare
+baseline (`benchmarks/baseline_server.py`) serves through the same `serve()`, so the
+product and the baseline it is measured against cannot drift apart in server tuning.
 
 Flask-SocketIO's own `run()` listens with SO_REUSEPORT (a second copy on the same
-port silently shares the traffic) and lets eventlet's accept loop die on the first
-"Too many open files". This module listens exclusively, raises the file limit,
-refuses connections beyond the caps with a clear answer, keeps accepting after
-EMFILE, and closes connections that never send a request line.
+port silently shares the traffic), with eventlet's listen backlog of 50 and Nagle's
+algorithm on, and lets eventlet's accept loop die on the first "Too many open files".
+Under eventlet this module listens exclusively with a deep backlog and TCP_NODELAY,
+raises the file limit, refuses connections beyond the caps with a clear answer, keeps
+accepting after EMFILE, and closes connections that never send a request line. Under
+gevent and threading (no caps) it gives the listener the same backlog and TCP_NODELAY.
+
+Monkey-patching is not here: it must run before anything else is imported, so each
+entry script does it in its first lines.
 """
 
 import contextlib
 import errno
+import gc
 import ipaddress
 import logging
 import resource
+import socket
 import sys
 import time
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +53,45 @@ def raise_file_limit() -> int:
     return soft
 
 
-def listen_exclusively(host: str, port: int, backlog: int = 1024):
-    """An eventlet listener that fails when the port is taken, instead of sharing it.
+# Connections the kernel queues (handshake done) while the server is busy. A venue's
+# Wi-Fi coming back brings ~1,000 phones within a second or two; eventlet's default of
+# 50 made the kernel drop their SYNs (ListenOverflows), and each dropped client waited
+# 1 s, then 3 s, before retrying. The kernel caps it at net.core.somaxconn.
+LISTEN_BACKLOG = 4096
+SOMAXCONN = Path("/proc/sys/net/core/somaxconn")
+
+
+def listen_backlog(wanted: int = LISTEN_BACKLOG) -> int:
+    """The backlog to ask for; says once in the log when the kernel will cap it lower."""
+    try:
+        ceiling = int(SOMAXCONN.read_text())
+    except (OSError, ValueError):  # not Linux, or no /proc: ask, the kernel decides
+        return wanted
+    if ceiling < wanted:
+        log.warning(
+            "listen backlog capped at %d by net.core.somaxconn (wanted %d): a crowd "
+            "reconnecting at once may see dropped connection attempts; raise it with "
+            "sysctl -w net.core.somaxconn=%d",
+            ceiling,
+            wanted,
+            wanted,
+        )
+        return ceiling
+    return wanted
+
+
+def without_nagle(listener):
+    """TCP_NODELAY on the listener; accepted sockets inherit it (Linux).
+
+    An event and its ack are small frames written back to back; with Nagle's algorithm
+    the second waits for the client's delayed ACK, about 40 ms, on every post.
+    """
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return listener
+
+
+def listen_exclusively(host: str, port: int, backlog: int | None = None):
+    """A tuned eventlet listener that fails when the port is taken, instead of sharing it.
 
     SO_REUSEADDR stays (a restart must not wait for TIME_WAIT); SO_REUSEPORT does not.
     """
@@ -57,7 +103,7 @@ def listen_exclusively(host: str, port: int, backlog: int = 1024):
         raise SystemExit(f"Cannot resolve {host} to an address to listen on.")
     family, address = addresses[0][0], addresses[0][4]
     try:
-        return eventlet.listen(address, family, backlog=backlog, reuse_port=False)
+        listener = eventlet.listen(address, family, backlog=backlog or listen_backlog(), reuse_port=False)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             print(
@@ -68,6 +114,7 @@ def listen_exclusively(host: str, port: int, backlog: int = 1024):
             )
             raise SystemExit(1) from None
         raise
+    return without_nagle(listener)
 
 
 def _is_loopback(address: str) -> bool:
@@ -205,3 +252,59 @@ def serve_eventlet(app, log_output: bool = False) -> None:
         keepalive=config["CONNECTION_IDLE_SECONDS"],
         custom_pool=guarded_pool(caps, caps.total + 256),
     )
+
+
+def serve_gevent(app, log_output: bool = False) -> None:
+    """Flask-SocketIO's gevent server, on a listener with the same backlog and TCP_NODELAY."""
+    from gevent import pywsgi
+    from gevent.server import _tcp_listener
+
+    try:
+        from geventwebsocket.handler import WebSocketHandler
+    except ImportError:  # WebSocket then comes from simple-websocket, as in socketio.run
+        extra = {}
+    else:
+        extra = {"handler_class": WebSocketHandler}
+    config = app.config
+    listener = _tcp_listener((config["HOST"], config["PORT"]), backlog=listen_backlog(), reuse_addr=True)
+    server = pywsgi.WSGIServer(without_nagle(listener), app, log="default" if log_output else None, **extra)
+    server.serve_forever()
+
+
+def serve_threading(app, socketio, log_output: bool = False) -> None:
+    """Werkzeug's threaded server (development, tests), tuned like the others."""
+    from werkzeug.serving import BaseWSGIServer
+
+    BaseWSGIServer.request_queue_size = listen_backlog()
+    server_bind = BaseWSGIServer.server_bind
+
+    def server_bind_without_nagle(self):
+        server_bind(self)
+        without_nagle(self.socket)
+
+    BaseWSGIServer.server_bind = server_bind_without_nagle
+    socketio.run(
+        app,
+        host=app.config["HOST"],
+        port=app.config["PORT"],
+        allow_unsafe_werkzeug=True,
+        log_output=log_output,
+    )
+
+
+def serve(app, socketio, mode: str, log_output: bool = False) -> None:
+    """Serve `app` in the async mode the entry script monkey-patched for, until stopped.
+
+    Everything alive now (modules, the app, templates, translations) lives as long as
+    the process: freezing it keeps the garbage collector's full passes from scanning it
+    again and again. Measured under load (benchmarks/README.md): a full pass paused the
+    server for ~90 ms before, ~5 ms after.
+    """
+    gc.collect()
+    gc.freeze()
+    if mode == "eventlet":
+        serve_eventlet(app, log_output)
+    elif mode == "gevent":
+        serve_gevent(app, log_output)
+    else:
+        serve_threading(app, socketio, log_output)

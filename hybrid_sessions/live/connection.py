@@ -10,7 +10,7 @@ from flask_socketio import join_room
 from ..extensions import socketio
 from ..services import accounts, transactions
 from ..services.errors import DomainError
-from . import channels, events, identity, phase_timer, walls
+from . import channels, events, identity, phase_timer, suggestions, walls
 from .identity import from_cookie, from_token
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,7 @@ def connect(auth=None):
         join_room(name)
     if who.moderator_id:
         _start_moderator_watchdog()
+        suggestions.warm_up()
     phase_timer.start()
 
 

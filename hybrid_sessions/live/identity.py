@@ -70,9 +70,9 @@ def fingerprint(secret: str) -> str:
 
 
 def from_token(token: object) -> Identity:
-    participant = accounts.participant_for_token(token)
-    if participant is not None:
-        return Identity(participants={participant.panel_id: participant.id}, fingerprint=fingerprint(token))
+    places = accounts.participant_places([token])
+    if places:
+        return Identity(participants=places, fingerprint=fingerprint(token))
     moderator = accounts.moderator_for_token(token)
     if moderator is not None:
         return Identity(
@@ -91,10 +91,7 @@ def from_cookie() -> Identity:
         identity.moderator_id = moderator.id
         identity.moderator_epoch = moderator.session_epoch
     tokens = cookie.participant_tokens()
-    for token in tokens:
-        participant = accounts.participant_for_token(token)
-        if participant is not None:
-            identity.participants[participant.panel_id] = participant.id
+    identity.participants.update(accounts.participant_places(tokens))
     if identity.moderator_id is None and not identity.participants:
         raise Unauthorized("sign in or join a session first")
     identity.fingerprint = fingerprint("|".join(map(str, [identity.moderator_id, *tokens])))

@@ -14,6 +14,15 @@ from .identity import me
 @event("room:join", schemas.RoomJoin)
 def room_join(data: schemas.RoomJoin) -> dict:
     """Enter a breakout room (moving from another, if places allow); get its posts."""
+    if data.since is not None:
+        # Coming back to one's own room (a reconnect, the page's periodic catch-up):
+        # nothing changes, so nobody else is told and two statements answer it.
+        found = snapshots.room_return(data.room_id, list(me().participants.values()), data.since)
+        if found is not None:
+            panel_id, snapshot = found
+            join_room(channels.breakout(data.room_id))
+            join_room(channels.everyone(panel_id))
+            return snapshot
     room = participants.get_room_by_id(data.room_id)
     participant = me().participant_in(room.panel_id)
     moved, _left = participants.enter_room(participant, room)

@@ -11,7 +11,7 @@ from cachetools import LRUCache
 from flask import current_app
 
 from ..extensions import socketio
-from ..services import curation, panels, transactions
+from ..services import curation, panels, similarity, transactions
 from . import channels
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,21 @@ def changed(panel_id: int) -> None:
                 transactions.release()
 
     socketio.start_background_task(later)
+
+
+_warmed = {"started": False}
+
+
+def warm_up() -> None:
+    """Load the lemmatiser's dictionary now, when a moderator connects, not on the first
+    suggestions after a post. Loading it holds the interpreter (~0.5 s, GIL included, so
+    a worker thread does not help): in the middle of a "post now!" burst that stalled
+    every connection's acks (issue 15); when a console opens it costs one pause before
+    the session's busy part."""
+    if _warmed["started"]:
+        return
+    _warmed["started"] = True
+    socketio.start_background_task(similarity.morfeusz_available)
 
 
 def pause() -> None:

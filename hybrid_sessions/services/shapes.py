@@ -80,6 +80,23 @@ def rec_shapes(*criteria) -> list[dict]:
     return [_rec(*row) for row in rows]
 
 
+def rec_shapes_and_votes(participant_id: int, *criteria) -> tuple[list[dict], list[int]]:
+    """Like `rec_shapes`, and which of those posts the participant has +1-ed, in the same
+    statement: a catch-up is one query."""
+    voted = (
+        sa.exists()
+        .where(Vote.recommendation_id == Recommendation.id, Vote.participant_id == participant_id)
+        .label("voted")
+    )
+    rows = db.session.execute(
+        sa.select(*REC_COLUMNS, voted)
+        .join(Participant, Recommendation.author_id == Participant.id)
+        .where(*criteria)
+        .order_by(Recommendation.id)
+    ).all()
+    return [_rec(*row[:-1]) for row in rows], [row[0] for row in rows if row[-1]]
+
+
 def _rec(id, room_id, client_id, text, author_id, author_name, votes, status, created_at, seq, erased_at):
     return {
         "id": id,

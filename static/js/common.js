@@ -99,6 +99,24 @@ window.HS = (function () {
     });
   }
 
+  /* Calls `catchUp` about every `periodMs` (±25 %, drawn anew each time), counted from
+     the last catch-up: call the returned function after any other catch-up to restart
+     the wait. Pages that loaded or reconnected together (a venue's Wi-Fi coming back)
+     drift apart instead of asking the server in step, and a reconnection's catch-up is
+     not followed at once by a timed one. */
+  function resyncEvery(periodMs, catchUp) {
+    let timer = null;
+    const restart = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        restart();
+        catchUp();
+      }, periodMs * (0.75 + Math.random() * 0.5));
+    };
+    restart();
+    return restart;
+  }
+
   let toastTimer = null;
   function toast(message, isError) {
     // A page with one live region (#announce) has it read the message: the toast is
@@ -119,5 +137,5 @@ window.HS = (function () {
     toastTimer = setTimeout(() => { node.hidden = true; }, 4000);
   }
 
-  return { pageData, el, uuid4, length, time, connect, call, toast };
+  return { pageData, el, uuid4, length, time, connect, call, resyncEvery, toast };
 })();

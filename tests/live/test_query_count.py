@@ -73,3 +73,20 @@ def test_a_retry_after_moving_rooms_still_gets_the_saved_post_back(scenario, soc
         "rec:post", {"room_id": s["room_a"], "client_id": str(uuid.uuid4()), "text": "Nowe"}, callback=True
     )
     assert refused["error"]["code"] == "forbidden"
+
+
+def test_coming_back_to_ones_room_costs_few_statements_however_much_changed(make, sock, count_statements):
+    # The venue's Wi-Fi back: a thousand of these within two seconds (issue 15).
+    moderator = make.moderator()
+    slug, (room, _) = make.panel(moderator)
+    (_, ewa_token), (jan, _) = make.participant(slug, room, "Ewa"), make.participant(slug, room, "Jan")
+    client = sock(ewa_token)
+    seq = client.emit("room:join", {"room_id": room}, callback=True)["seq"]
+    for n in range(30):
+        make.post(jan, room, f"w czasie przerwy {n}")
+    count_statements.clear()
+    ack = client.emit("room:join", {"room_id": room, "since": seq}, callback=True)
+    assert ack["ok"] and len(ack["recommendations"]) == 30
+    # Room, sequence, places and participant in one; the posts with one's +1s in one; the
+    # session, its presence and its latest broadcast (issue 13's additions to the ack).
+    assert [s for s in count_statements if s in ("SELECT", "INSERT", "UPDATE", "DELETE")] == ["SELECT"] * 5

@@ -80,3 +80,61 @@ def test_since_must_be_a_non_negative_integer(scenario, sock):
     for since in ("5", -1, 1.5, [1]):
         ack = ewa.emit("room:join", {"room_id": scenario["room_a"], "since": since}, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "invalid"
+
+
+def test_coming_back_to_ones_room_answers_what_a_full_join_would(scenario, sock):
+    # A return with `since` takes a short path (issue 15: a thousand arrive at once when
+    # the venue's Wi-Fi comes back); since=0 must answer exactly what a full join does.
+    s = scenario
+    ewa, jan = sock(s["ewa"][1]), sock(s["jan"][1])
+    ewa.emit("room:join", {"room_id": s["room_a"]}, callback=True)
+    jan.emit("room:join", {"room_id": s["room_a"]}, callback=True)
+    hers = _post(ewa, s["room_a"], "Wpis Ewy")
+    his = _post(jan, s["room_a"], "Wpis Jana")
+    _post(sock(s["ola"][1]), s["room_b"], "Wpis z innego pokoju")
+    assert ewa.emit("rec:vote", {"recommendation_id": his["id"]}, callback=True)["ok"]
+    assert sock(s["moderator_token"]).emit("note:publish", {"slug": s["slug"]}, callback=True)["ok"]
+
+    full = ewa.emit("room:join", {"room_id": s["room_a"]}, callback=True)
+    back = ewa.emit("room:join", {"room_id": s["room_a"], "since": 0}, callback=True)
+    assert back["ok"] and back["since"] == 0
+
+    def same(ack):  # the server's clock moves between the two answers
+        return {
+            **{k: v for k, v in ack.items() if k != "since"},
+            "session": {**ack["session"], "server_time": 0},
+        }
+
+    assert same(back) == same(full)
+    assert back["voted"] == [his["id"]] and back["room"]["participant_count"] == 2
+    assert [r["id"] for r in back["recommendations"]] == [hers["id"], his["id"]]
+
+
+def test_an_erased_participant_coming_back_with_since_is_refused(scenario, sock, app):
+    # Erased on another process: this socket was not closed, its next catch-up must fail.
+    from hybrid_sessions.extensions import db
+    from hybrid_sessions.models import Moderator
+    from hybrid_sessions.services import panels, privacy
+
+    s = scenario
+    ewa = sock(s["ewa"][1])
+    seq = ewa.emit("room:join", {"room_id": s["room_a"]}, callback=True)["seq"]
+    with app.app_context():
+        privacy.erase_participant(
+            panels.get_panel(s["slug"]), s["ewa"][0], db.session.get(Moderator, s["moderator"])
+        )
+    ack = ewa.emit("room:join", {"room_id": s["room_a"], "since": seq}, callback=True)
+    assert not ack["ok"] and ack["error"]["code"] == "forbidden"
+
+
+def test_since_with_another_room_still_moves_and_tells_the_moderators(scenario, sock):
+    s = scenario
+    moderator = sock(s["moderator_token"])
+    assert moderator.emit("session:watch", {"slug": s["slug"]}, callback=True)["ok"]
+    ewa = sock(s["ewa"][1])
+    seq = ewa.emit("room:join", {"room_id": s["room_a"]}, callback=True)["seq"]
+    moderator.get_received()
+    ack = ewa.emit("room:join", {"room_id": s["room_b"], "since": seq}, callback=True)
+    assert ack["ok"] and ack["room"]["id"] == s["room_b"]
+    counts = [e["args"][0]["rooms"] for e in moderator.get_received() if e["name"] == "rooms:updated"]
+    assert counts and {r["id"]: r["participant_count"] for r in counts[-1]}[s["room_b"]] == 2

@@ -185,7 +185,10 @@ async function loadSuggestions(sock) {
 
 // On a reconnection ask for the recommendations changed since the last one seen, and
 // the whole note: nothing missed stays missing.
+let restartResync = () => {};
+
 async function sync(sock) {
+  restartResync();
   const payload = state.seen === null ? { slug } : { slug, since: state.seen };
   const ack = await window.HS.call(sock, "session:watch", payload);
   if (!ack.ok) return window.HS.toast(ack.error.message || S.error, true);
@@ -202,9 +205,9 @@ socket = window.HS.connect($("status"), S, (sock) => {
 });
 // Live events are delivered at most once (and not at all while a server's message
 // queue is down), so the console also catches up by sequence now and then.
-setInterval(() => {
+restartResync = window.HS.resyncEvery(data.resync_ms, () => {
   if (socket.connected && watching) sync(socket);
-}, data.resync_ms + Math.floor(Math.random() * 5000));
+});
 socket.on("disconnect", () => note.renderPublishState());
 socket.on("rec:new", store.applyRec);
 socket.on("rec:updated", store.applyRec);

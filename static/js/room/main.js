@@ -32,7 +32,10 @@ function showPublished(info) {
 
 // (Re)join and take what changed while we were away (the whole room the first time):
 // posts, votes, withdrawals and a publish are all in the answer.
+let restartResync = () => {};
+
 async function sync(sock) {
+  restartResync();
   const payload = state.seen === null ? { room_id: data.room_id } : { room_id: data.room_id, since: state.seen };
   const sentAt = Date.now();
   const ack = await HS.call(sock, "room:join", payload);
@@ -99,9 +102,9 @@ state.socket = HS.connect(
 );
 // Live events are delivered at most once (and not at all while a server's message
 // queue is down), so the page also catches up by sequence now and then.
-setInterval(() => {
+restartResync = HS.resyncEvery(data.resync_ms, () => {
   if (state.socket.connected && state.joined) sync(state.socket);
-}, data.resync_ms + Math.floor(Math.random() * 5000));
+});
 // Let this page reload with no connection (service workers need https or localhost;
 // elsewhere the outbox alone keeps posts safe, and a reload needs the network).
 if ("serviceWorker" in navigator && window.isSecureContext) {
