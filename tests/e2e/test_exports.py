@@ -7,7 +7,7 @@ from pathlib import Path
 import requests
 from pypdf import PdfReader
 
-from tests.servers import moderator_token
+from harness.api import moderator_token
 
 PROGRAMME = {
     "title": "Zjazd źdźbeł – łąka i gęśle",
