@@ -198,7 +198,7 @@ def note_pdf(slug: str):
 
 
 def _event(slug: str):
-    from .events import _event_or_404
+    from .events.pages import _event_or_404
 
     return _event_or_404(slug)
 
@@ -236,7 +236,7 @@ def report_docx(slug: str):
 @bp.get("/e/<slug>/report.pdf")
 def report_pdf(slug: str):
     """The event report's print view as a PDF (A4)."""
-    from .events import report_page_html
+    from .events.pages import report_page_html
 
     event = _event(slug)
     html = _as_a_visitor(lambda: report_page_html(event), url_for("events.report_page", slug=event.slug))
