@@ -40,3 +40,27 @@ URL = 2000  # a call or stream link (https only)
 BROADCAST_TEXT = 280  # a moderator's broadcast, one paragraph, counted after trimming
 ROOMS_OPEN_HOURS = 24  # a timer further ahead is a typo
 CLOSE_GRACE_SECONDS = 120  # posts and +1s queued before the close, arriving after it
+
+# Email addresses (accounts, registrations) and moderator accounts.
+EMAIL = 254
+MODERATOR_NAME = 120
+PASSWORD_TYPED = 1000  # what the sign-in form takes
+
+# Events (CONTRACT.md §7).
+EVENT_TITLE = 300  # an event, a slot, a track; also a track's lead and place, the venue
+EVENT_SLUG = 80
+EVENT_ABOUT = 20000
+EVENT_PART_ABOUT = 5000  # a slot's or a track's description
+MAX_DAYS = 60
+MAX_SLOTS_PER_DAY = 100  # through the API and programme files
+MAX_TRACKS_PER_SLOT = 100
+FORM_SLOTS_PER_DAY = 40  # rows the event form offers
+FORM_TRACKS_PER_SLOT = 50
+MAX_CHOICES = 100  # choices in one registration
+REGISTRANT_NAME = 200
+REGISTRANT_ORGANISATION = 300
+CHECK_IN_TYPED = 500  # what the check-in field takes (a code, an id or a pasted link)
+CHECK_IN_CODE = 20
+REPORT_ITEM_TEXT = 2000
+REPORT_SECTION_TITLE = 200
+PROGRAMME_FILE = 200_000  # a pasted JSON/YAML programme

@@ -130,9 +130,9 @@ class SessionPatch(Schema):
     about: Str | None = None
     join_info: Str | None = None
     moderator: PersonBody | None = None
-    guests: Annotated[list[PersonBody], Field(max_length=20)] | None = None
-    rooms: Annotated[list[RoomPatch], Field(max_length=200)] | None = None
-    co_moderators: Annotated[list[ShortStr], Field(max_length=20)] | None = None
+    guests: Annotated[list[PersonBody], Field(max_length=limits.MAX_GUESTS)] | None = None
+    rooms: Annotated[list[RoomPatch], Field(max_length=limits.MAX_ROOMS)] | None = None
+    co_moderators: Annotated[list[ShortStr], Field(max_length=limits.MAX_CO_MODERATORS)] | None = None
     stream_url: Url = None
     assignment: Assignment | None = None
     anonymous: StrictBool | None = None
@@ -180,12 +180,12 @@ class SlotBody(Schema):
     title: ShortStr
     about: Str = ""
     kind: Literal["plenary", "parallel", "break"]
-    tracks: Annotated[list[TrackBody], Field(max_length=100)] = []
+    tracks: Annotated[list[TrackBody], Field(max_length=limits.MAX_TRACKS_PER_SLOT)] = []
 
 
 class DayBody(Schema):
     date: date
-    slots: Annotated[list[SlotBody], Field(max_length=100)] = []
+    slots: Annotated[list[SlotBody], Field(max_length=limits.MAX_SLOTS_PER_DAY)] = []
 
 
 class EventBody(Schema):
@@ -195,7 +195,7 @@ class EventBody(Schema):
     venue: ShortStr = ""
     timezone: ShortStr | None = None
     registration_closes_at: AwareDatetime | None = None
-    days: Annotated[list[DayBody], Field(min_length=1, max_length=60)]
+    days: Annotated[list[DayBody], Field(min_length=1, max_length=limits.MAX_DAYS)]
 
     def to_input(self, default_timezone: str = "Europe/Warsaw") -> EventInput:
         return EventInput(
@@ -238,14 +238,14 @@ class RegistrationBody(Schema):
     email: ShortStr
     organisation: ShortStr = ""
     attendance: Literal["in_room", "remote"]
-    choices: Annotated[list[ChoiceBody], Field(max_length=100)] = []
+    choices: Annotated[list[ChoiceBody], Field(max_length=limits.MAX_CHOICES)] = []
 
     def choice_pairs(self) -> list[tuple[int, int]]:
         return [(c.slot_id, c.track_id) for c in self.choices]
 
 
 class ChoicesBody(Schema):
-    choices: Annotated[list[ChoiceBody], Field(max_length=100)]
+    choices: Annotated[list[ChoiceBody], Field(max_length=limits.MAX_CHOICES)]
 
     def choice_pairs(self) -> list[tuple[int, int]]:
         return [(c.slot_id, c.track_id) for c in self.choices]
@@ -309,7 +309,7 @@ class SessionWatch(Schema):
 
 class NoteMerge(Schema):
     slug: ShortStr
-    recommendation_ids: Annotated[list[Id], Field(max_length=200)]
+    recommendation_ids: Annotated[list[Id], Field(max_length=limits.ITEM_SOURCES)]
     text: Str
     section: ShortStr
     version: Version = None
@@ -371,7 +371,7 @@ class NoteSummary(Schema):
 class NoteAddToItem(Schema):
     slug: ShortStr
     item_id: Id
-    recommendation_ids: Annotated[list[Id], Field(min_length=1, max_length=200)]
+    recommendation_ids: Annotated[list[Id], Field(min_length=1, max_length=limits.ITEM_SOURCES)]
     version: Version = None
 
 

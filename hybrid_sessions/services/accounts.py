@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import limits
 from ..extensions import db
 from ..models import Moderator, ModeratorToken, Participant
 from ..models.types import utcnow
@@ -41,7 +42,7 @@ def hash_token(token: str) -> str:
 
 
 def normalise_email(email: object) -> str:
-    value = clean_text(email, "email", max_len=254, multiline=False).lower()
+    value = clean_text(email, "email", max_len=limits.EMAIL, multiline=False).lower()
     if "@" not in value or value.startswith("@") or value.endswith("@"):
         raise Invalid("email is not an email address")
     return value
@@ -66,7 +67,12 @@ def create_or_update_moderator(
     moderator.is_active = True
     if display_name is not None:
         moderator.display_name = clean_text(
-            display_name, "display name", max_len=120, min_len=0, multiline=False, fold_lookalikes=True
+            display_name,
+            "display name",
+            max_len=limits.MODERATOR_NAME,
+            min_len=0,
+            multiline=False,
+            fold_lookalikes=True,
         )
     db.session.commit()
     return moderator, created

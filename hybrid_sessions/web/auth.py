@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from .. import cookie
+from .. import cookie, limits
 from ..services import accounts
 from ..services.errors import RateLimited, Unauthorized
 from . import safe_next, sign_in
@@ -23,8 +23,8 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("password", validators=[DataRequired(), Length(max=1000)])
+    email = EmailField("email", validators=[DataRequired(), Length(max=limits.EMAIL)])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=limits.PASSWORD_TYPED)])
 
 
 class EmptyForm(FlaskForm):

@@ -27,6 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from .. import limits
 from ..error_text import error_text
 from ..extensions import db
 from ..models import Event, Panel, Slot
@@ -46,21 +47,21 @@ def _row_id(value) -> int | None:
 
 class TrackForm(SubForm):
     id = HiddenField()
-    title = StringField(validators=[DataRequired(_REQUIRED), Length(max=300)])
-    lead = StringField(validators=[Optional(), Length(max=300)])
-    place = StringField(validators=[Optional(), Length(max=300)])
+    title = StringField(validators=[DataRequired(_REQUIRED), Length(max=limits.EVENT_TITLE)])
+    lead = StringField(validators=[Optional(), Length(max=limits.EVENT_TITLE)])
+    place = StringField(validators=[Optional(), Length(max=limits.EVENT_TITLE)])
     capacity = IntegerField(
         validators=[Optional(), NumberRange(1, 100_000, _l("A whole number, at least 1."))]
     )
     session_slug = SelectField(default="", choices=[SelectChoice("", "")])
-    about = TextAreaField(validators=[Optional(), Length(max=5000)])
+    about = TextAreaField(validators=[Optional(), Length(max=limits.EVENT_PART_ABOUT)])
 
 
 class SlotForm(SubForm):
     id = HiddenField()
     starts_at = TimeField(validators=[DataRequired(_REQUIRED)])
     ends_at = TimeField(validators=[Optional()])
-    title = StringField(validators=[DataRequired(_REQUIRED), Length(max=300)])
+    title = StringField(validators=[DataRequired(_REQUIRED), Length(max=limits.EVENT_TITLE)])
     kind = SelectField(
         choices=[
             SelectChoice(Slot.PLENARY, _l("Plenary")),
@@ -69,8 +70,8 @@ class SlotForm(SubForm):
         ],
         default=Slot.PLENARY,
     )
-    about = TextAreaField(validators=[Optional(), Length(max=5000)])
-    tracks = FieldList(FormField(TrackForm), min_entries=0, max_entries=50)
+    about = TextAreaField(validators=[Optional(), Length(max=limits.EVENT_PART_ABOUT)])
+    tracks = FieldList(FormField(TrackForm), min_entries=0, max_entries=limits.FORM_TRACKS_PER_SLOT)
 
     def validate_ends_at(self, field):
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
@@ -86,23 +87,23 @@ class SlotForm(SubForm):
 class DayForm(SubForm):
     id = HiddenField()
     date = DateField(validators=[DataRequired(_REQUIRED)])
-    slots = FieldList(FormField(SlotForm), min_entries=0, max_entries=40)
+    slots = FieldList(FormField(SlotForm), min_entries=0, max_entries=limits.FORM_SLOTS_PER_DAY)
 
 
 class EventForm(FlaskForm):
-    title = StringField(validators=[DataRequired(_REQUIRED), Length(max=300)])
+    title = StringField(validators=[DataRequired(_REQUIRED), Length(max=limits.EVENT_TITLE)])
     slug = StringField(
         validators=[
             Optional(),
-            Length(max=80),
+            Length(max=limits.EVENT_SLUG),
             Regexp(panels.SLUG_RE, message=_l("Use only small letters a–z, digits and dashes.")),
         ]
     )
-    about = TextAreaField(validators=[Optional(), Length(max=20000)])
-    venue = StringField(validators=[Optional(), Length(max=300)])
+    about = TextAreaField(validators=[Optional(), Length(max=limits.EVENT_ABOUT)])
+    venue = StringField(validators=[Optional(), Length(max=limits.EVENT_TITLE)])
     closes_date = DateField(validators=[Optional()])
     closes_time = TimeField(validators=[Optional()])
-    days = FieldList(FormField(DayForm), min_entries=1, max_entries=60)
+    days = FieldList(FormField(DayForm), min_entries=1, max_entries=limits.MAX_DAYS)
 
     def validate_closes_date(self, field):
         if self.closes_time.data and not field.data:

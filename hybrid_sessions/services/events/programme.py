@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
+from ... import limits
 from ...extensions import db
 from ...models import Choice, Event, EventDay, Moderator, Panel, Slot, Track
 from ..errors import Conflict, Forbidden, Invalid, NotFound
@@ -119,7 +120,7 @@ def _slug(data: EventInput, title: str) -> str:
 
 def _check(data: EventInput) -> None:
     """Every rule before anything is written, so bad input changes nothing."""
-    clean_text(data.title, "title", max_len=300, multiline=False)
+    clean_text(data.title, "title", max_len=limits.EVENT_TITLE, multiline=False)
     try:
         ZoneInfo(data.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -129,7 +130,7 @@ def _check(data: EventInput) -> None:
     for d, day in enumerate(data.days):
         for s, slot in enumerate(day.slots):
             where = f"days.{d}.slots.{s}"
-            clean_text(slot.title, f"{where}.title", max_len=300, multiline=False)
+            clean_text(slot.title, f"{where}.title", max_len=limits.EVENT_TITLE, multiline=False)
             if slot.kind not in Slot.KINDS:
                 raise Invalid(f'{where}.kind: must be "plenary", "parallel" or "break"')
             if slot.ends_at is not None and slot.ends_at <= slot.starts_at:
@@ -139,7 +140,9 @@ def _check(data: EventInput) -> None:
             if slot.kind != Slot.PARALLEL and slot.tracks:
                 raise Invalid(f"{where}.tracks: only a parallel slot has tracks")
             for t, track in enumerate(slot.tracks):
-                clean_text(track.title, f"{where}.tracks.{t}.title", max_len=300, multiline=False)
+                clean_text(
+                    track.title, f"{where}.tracks.{t}.title", max_len=limits.EVENT_TITLE, multiline=False
+                )
                 if track.capacity is not None and track.capacity < 1:
                     raise Invalid(f"{where}.tracks.{t}.capacity: must be at least 1")
                 if track.session_slug and not SLUG_RE.match(track.session_slug):
@@ -229,17 +232,17 @@ def _sync(rows: list, inputs: list, make, update) -> list:
 
 
 def _update_track(track: Track, data: TrackInput) -> None:
-    track.title = clean_text(data.title, "title", max_len=300, multiline=False)
-    track.lead = _optional(data.lead, "lead", 300)
-    track.place = _optional(data.place, "place", 300)
-    track.about = _optional(data.about, "about", 5000)
+    track.title = clean_text(data.title, "title", max_len=limits.EVENT_TITLE, multiline=False)
+    track.lead = _optional(data.lead, "lead", limits.EVENT_TITLE)
+    track.place = _optional(data.place, "place", limits.EVENT_TITLE)
+    track.about = _optional(data.about, "about", limits.EVENT_PART_ABOUT)
     track.capacity = data.capacity
     track.session_slug = data.session_slug or None
 
 
 def _update_slot(slot: Slot, data: SlotInput) -> None:
-    slot.title = clean_text(data.title, "title", max_len=300, multiline=False)
-    slot.about = _optional(data.about, "about", 5000)
+    slot.title = clean_text(data.title, "title", max_len=limits.EVENT_TITLE, multiline=False)
+    slot.about = _optional(data.about, "about", limits.EVENT_PART_ABOUT)
     slot.kind = data.kind
     slot.starts_at, slot.ends_at = data.starts_at, data.ends_at
     slot.tracks = _sync(list(slot.tracks), data.tracks, lambda: Track(confirmed_count=0), _update_track)
@@ -251,9 +254,9 @@ def _update_day(day: EventDay, data: DayInput) -> None:
 
 
 def _apply(event: Event, data: EventInput) -> None:
-    event.title = clean_text(data.title, "title", max_len=300, multiline=False)
-    event.about = _optional(data.about, "about", 20000)
-    event.venue = _optional(data.venue, "venue", 300)
+    event.title = clean_text(data.title, "title", max_len=limits.EVENT_TITLE, multiline=False)
+    event.about = _optional(data.about, "about", limits.EVENT_ABOUT)
+    event.venue = _optional(data.venue, "venue", limits.EVENT_TITLE)
     event.timezone = data.timezone
     event.registration_closes_at = data.registration_closes_at
     event.days = _sync(list(event.days), data.days, EventDay, _update_day)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
+from ... import limits
 from ...extensions import db
 from ...models import Choice, Event, Registration, Slot, Track
 from ...models.types import utcnow
@@ -179,9 +180,11 @@ def register(
     `locale`: the language of the page they registered on, for their emails."""
     if not is_open(event, now or utcnow()):
         raise Closed("registration for this event is closed")
-    name = clean_text(name, "name", max_len=200, multiline=False)
+    name = clean_text(name, "name", max_len=limits.REGISTRANT_NAME, multiline=False)
     email = normalise_email(email)
-    organisation = clean_text(organisation or "", "organisation", max_len=300, min_len=0, multiline=False)
+    organisation = clean_text(
+        organisation or "", "organisation", max_len=limits.REGISTRANT_ORGANISATION, min_len=0, multiline=False
+    )
     if attendance not in Registration.ATTENDANCE:
         raise Invalid('attendance must be "in_room" or "remote"')
     chosen = _validate_choices(event, choices)
@@ -405,7 +408,11 @@ def check_in(event: Event, code_or_id: object, now: datetime | None = None) -> R
     if isinstance(code_or_id, int):
         registration = get_registration(event, code_or_id)
     else:
-        code = clean_text(code_or_id, "code", max_len=20, multiline=False).upper().replace(" ", "")
+        code = (
+            clean_text(code_or_id, "code", max_len=limits.CHECK_IN_CODE, multiline=False)
+            .upper()
+            .replace(" ", "")
+        )
         registration = db.session.scalar(
             sa.select(Registration).where(Registration.event_id == event.id, Registration.code == code)
         )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ... import limits
 from ...extensions import db
 from ...models import Event, Panel, ReportItem, ReportItemSource, ReportSection, Slot, Track
 from ..errors import Invalid, NotFound
@@ -112,8 +113,8 @@ def merge_across(
     """One report item from published note items of several sessions (the same idea said
     by several groups). Its support is the sum of the sources' support (different sessions,
     different people); its provenance names each group."""
-    text = clean_text(text, "text", max_len=2000)
-    title = clean_text(section, "section", max_len=200, multiline=False)
+    text = clean_text(text, "text", max_len=limits.REPORT_ITEM_TEXT)
+    title = clean_text(section, "section", max_len=limits.REPORT_SECTION_TITLE, multiline=False)
     available = {
         item_key(p, i): (p, i) for p in parts for s in p.note.get("sections", []) for i in s["items"]
     }

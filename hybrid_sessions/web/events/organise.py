@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ... import limits
 from ...error_text import error_text
 from ...extensions import db
 from ...models import Choice
@@ -30,7 +31,7 @@ from .pages import _event_or_404, _programme_context
 
 
 class ProgrammeForm(FlaskForm):
-    programme = TextAreaField("programme", validators=[DataRequired(), Length(max=200_000)])
+    programme = TextAreaField("programme", validators=[DataRequired(), Length(max=limits.PROGRAMME_FILE)])
 
 
 EXAMPLE_PROGRAMME = """title: "Organizowanie społeczności lokalnej"
@@ -53,7 +54,7 @@ days:
 
 
 class CheckInForm(FlaskForm):
-    code = StringField("code", validators=[DataRequired(), Length(max=500)])
+    code = StringField("code", validators=[DataRequired(), Length(max=limits.CHECK_IN_TYPED)])
 
 
 @bp.post("/e/<slug>/report/merge")

@@ -19,7 +19,7 @@ from wtforms import BooleanField, EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ... import cookie
+from ... import cookie, limits
 from ...error_text import error_text
 from ...links import shareable_url
 from ...models.types import utcnow
@@ -32,9 +32,11 @@ from .json_api import _limit, mailed_personal_url, personal_data_json, personal_
 
 
 class RegistrationForm(FlaskForm):
-    name = StringField("name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("email", validators=[DataRequired(), Length(max=254)])
-    organisation = StringField("organisation", validators=[Optional(), Length(max=300)])
+    name = StringField("name", validators=[DataRequired(), Length(max=limits.REGISTRANT_NAME)])
+    email = EmailField("email", validators=[DataRequired(), Length(max=limits.EMAIL)])
+    organisation = StringField(
+        "organisation", validators=[Optional(), Length(max=limits.REGISTRANT_ORGANISATION)]
+    )
     attendance = RadioField(
         "attendance", choices=[SelectChoice("in_room"), SelectChoice("remote")], default="in_room"
     )
