@@ -11,6 +11,7 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import ValidationError as _ValidationError
 
+from . import limits
 from .services.errors import Invalid
 from .services.events.programme import DayInput, EventInput, SlotInput, TrackInput
 from .services.lookup import MAX_ID
@@ -26,6 +27,9 @@ ShortStr = Annotated[StrictStr, Field(max_length=1000)]
 MAX_INT = MAX_ID
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_INT)]
 Version = Annotated[StrictInt, Field(ge=0, le=MAX_INT)] | None
+
+
+Capacity = Annotated[StrictInt, Field(ge=limits.ROOM_CAPACITY_MIN, le=limits.ROOM_CAPACITY_MAX)]
 
 
 class Schema(BaseModel):
@@ -55,7 +59,7 @@ class RoomBody(Schema):
     name: ShortStr
     prompt: Str = ""
     facilitator: ShortStr = ""
-    capacity: Capacity = None
+    capacity: Capacity | None = None
     call_url: Url = None
 
 
@@ -68,9 +72,9 @@ class SessionBody(Schema):
     about: Str = ""
     join_info: Str = ""
     moderator: PersonBody | None = None
-    guests: Annotated[list[PersonBody], Field(max_length=20)] = []
-    rooms: Annotated[list[RoomBody], Field(min_length=1, max_length=200)]
-    co_moderators: Annotated[list[ShortStr], Field(max_length=20)] = []
+    guests: Annotated[list[PersonBody], Field(max_length=limits.MAX_GUESTS)] = []
+    rooms: Annotated[list[RoomBody], Field(min_length=1, max_length=limits.MAX_ROOMS)]
+    co_moderators: Annotated[list[ShortStr], Field(max_length=limits.MAX_CO_MODERATORS)] = []
     # Running the breakout phase (CONTRACT.md §6).
     phase: Literal["lobby", "rooms_open"] = "rooms_open"
     rooms_close_at: AwareDatetime | None = None

@@ -10,6 +10,7 @@ import logging
 from flask import request
 
 from .. import logs, schemas
+from ..error_text import code_dict, error_dict
 from ..extensions import socketio
 from ..services import transactions
 from ..services.errors import DomainError
@@ -48,14 +49,11 @@ def event(name: str, schema: type[schemas.Schema] | None = None, *, rate_limited
                         exc.code,
                         who.fingerprint if who else "-",
                     )
-                return {"ok": False, "error": exc.to_dict(), **exc.extra}
+                return {"ok": False, "error": error_dict(exc), **exc.extra}
             except Exception:
                 transactions.discard()
                 log.exception("live event %s failed", name)
-                return {
-                    "ok": False,
-                    "error": {"code": "internal", "message": "the server failed; try again"},
-                }
+                return {"ok": False, "error": code_dict("internal")}
 
         socketio.on_event(name, wrapper)
         return wrapper

@@ -134,6 +134,9 @@ class Registration(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, default=None)
     checked_in_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, default=None)
+    # The language the person registered in: their emails are written in it, even the
+    # notice sent when someone else's cancellation moves them up.
+    locale: so.Mapped[str] = so.mapped_column(sa.String(8), default="pl", server_default="pl")
     # Set when the person's data was erased (by them or the organiser).
     erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, default=None)
 

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from .. import limits
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
@@ -45,7 +46,7 @@ class NoteSection(db.Model):
 
 class NoteItem(db.Model):
     __tablename__ = "note_items"
-    MAX_TEXT = 2000
+    MAX_TEXT = limits.NOTE_ITEM_TEXT
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     section_id: so.Mapped[int] = so.mapped_column(

@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from .. import limits
 from ..extensions import db
 from .participant import Participant
 from .room import BreakoutRoom
@@ -22,7 +23,7 @@ class Recommendation(db.Model):
     )
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
-    MAX_TEXT = 500
+    MAX_TEXT = limits.POST_TEXT
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     panel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"))

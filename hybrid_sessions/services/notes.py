@@ -8,6 +8,7 @@ moderators act on the same revision, exactly one UPDATE matches; the other gets
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from .. import limits
 from ..extensions import db
 from ..models import (
     Moderator,
@@ -27,8 +28,8 @@ from .panels import latest_published_version
 from .shapes import note_shape
 from .text import clean_text
 
-MAX_SOURCES = 200
-MAX_SUMMARY = 20000
+MAX_SOURCES = limits.ITEM_SOURCES
+MAX_SUMMARY = limits.NOTE_SUMMARY
 
 
 def get_or_create_note(panel: Panel) -> Note:
@@ -97,7 +98,7 @@ def _ids(value: object, field: str, limit: int) -> list[int]:
 
 
 def _section_title(value: object) -> str:
-    return clean_text(value, "section", max_len=200, multiline=False)
+    return clean_text(value, "section", max_len=limits.NOTE_SECTION_TITLE, multiline=False)
 
 
 def _item_text(value: object) -> str:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
+from .. import limits
 from ..extensions import db
 from ..models import BreakoutRoom, Moderator, Note, NoteVersion, Panel, PanelPerson, Participant
 from ..models.types import utcnow
@@ -18,9 +19,8 @@ from .text import clean_text
 from .web_links import clean_https_url
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# A 1,000-person session in 100 rooms is the product's design point; 200 leaves room.
-MAX_ROOMS = 200
-MAX_GUESTS = 20
+MAX_ROOMS = limits.MAX_ROOMS
+MAX_GUESTS = limits.MAX_GUESTS
 # Letters that NFKD does not split into a base letter and a mark.
 _TRANSLIT = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d"})
 
@@ -85,14 +85,14 @@ def person_row(data: PersonInput, role: str, position: int) -> PanelPerson:
     return PanelPerson(
         role=role,
         position=position,
-        name=clean_text(data.name, "name", max_len=200, multiline=False),
-        bio=clean_text(data.bio, "bio", max_len=5000, min_len=0),
+        name=clean_text(data.name, "name", max_len=limits.PERSON_NAME, multiline=False),
+        bio=clean_text(data.bio, "bio", max_len=limits.PERSON_BIO, min_len=0),
     )
 
 
 def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     """Create a session with its people and rooms; the creator moderates it."""
-    title = clean_text(data.title, "title", max_len=300, multiline=False)
+    title = clean_text(data.title, "title", max_len=limits.SESSION_TITLE, multiline=False)
     try:
         ZoneInfo(data.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -110,7 +110,7 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
 
     if data.slug:
         slug = data.slug.strip().lower()
-        if not SLUG_RE.match(slug) or len(slug) > 80:
+        if not SLUG_RE.match(slug) or len(slug) > limits.SESSION_SLUG:
             raise Invalid("slug may hold only a-z, 0-9 and single dashes")
         if db.session.scalar(sa.select(Panel.id).where(Panel.slug == slug)):
             raise Conflict(f"the slug {slug!r} is taken")
@@ -120,8 +120,8 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
     panel = Panel(
         slug=slug,
         title=title,
-        about=clean_text(data.about, "about", max_len=20000, min_len=0),
-        join_info=clean_text(data.join_info, "join_info", max_len=5000, min_len=0),
+        about=clean_text(data.about, "about", max_len=limits.SESSION_ABOUT, min_len=0),
+        join_info=clean_text(data.join_info, "join_info", max_len=limits.SESSION_JOIN_INFO, min_len=0),
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         timezone=data.timezone,
@@ -153,8 +153,9 @@ def create_panel(actor: Moderator, data: PanelInput) -> Panel:
 
 
 def check_capacity(capacity: object) -> int | None:
-    if capacity is not None and not 1 <= capacity <= 10000:
-        raise Invalid("capacity must be between 1 and 10000")
+    lo, hi = limits.ROOM_CAPACITY_MIN, limits.ROOM_CAPACITY_MAX
+    if capacity is not None and not lo <= capacity <= hi:
+        raise Invalid(f"capacity must be between {lo} and {hi}")
     return capacity
 
 
@@ -165,15 +166,15 @@ def check_assignment(assignment: object) -> str:
 
 
 def room_name(value: object) -> str:
-    return clean_text(value, "room name", max_len=200, multiline=False)
+    return clean_text(value, "room name", max_len=limits.ROOM_NAME, multiline=False)
 
 
 def room_prompt(value: object) -> str:
-    return clean_text(value, "prompt", max_len=1000, min_len=0)
+    return clean_text(value, "prompt", max_len=limits.ROOM_PROMPT, min_len=0)
 
 
 def room_facilitator(value: object) -> str:
-    return clean_text(value, "facilitator", max_len=200, min_len=0, multiline=False)
+    return clean_text(value, "facilitator", max_len=limits.ROOM_FACILITATOR, min_len=0, multiline=False)
 
 
 def new_room(room: RoomInput, position: int) -> BreakoutRoom:

@@ -2,6 +2,7 @@
 
 import sqlalchemy.orm as so
 
+from .. import limits
 from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant
 from .accounts import hash_token, new_token
@@ -41,7 +42,9 @@ def join_panel(
     and `balanced` when a room is given), the room the server picks (`balanced`
     without a room), or nowhere until a moderator moves them (`moderator`: a room
     given is ignored)."""
-    name = clean_text(display_name, "display_name", max_len=60, multiline=False, fold_lookalikes=True)
+    name = clean_text(
+        display_name, "display_name", max_len=limits.DISPLAY_NAME, multiline=False, fold_lookalikes=True
+    )
     if attendance not in Participant.ATTENDANCE:
         raise Invalid('attendance must be "remote" or "in_room"')
     room = None

@@ -7,9 +7,10 @@ characters that could disguise where it goes.
 
 from urllib.parse import urlsplit
 
+from .. import limits
 from .errors import Invalid
 
-MAX_URL = 2000
+MAX_URL = limits.URL
 
 
 def clean_https_url(value: object, field: str) -> str:

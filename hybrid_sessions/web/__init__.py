@@ -6,7 +6,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
-from .. import cookie
+from .. import cookie, limits
+from ..error_text import code_dict
 from ..extensions import csrf
 
 # No inline script anywhere: page data travels in <script type="application/json">
@@ -31,9 +32,10 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, curation, events, join_codes, moderate, pages, walls
+    from . import api, auth, curation, events, exports, join_codes, moderate, pages, walls
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(moderate.bp)
     app.register_blueprint(api.bp)
@@ -69,20 +71,21 @@ def register(app: Flask) -> None:
                 413: "invalid",
                 429: "rate_limited",
             }.get(exc.code, "invalid" if exc.code < 500 else "internal")
-            return jsonify({"error": {"code": code, "message": exc.description}}), exc.code
+            return jsonify({"error": code_dict(code)}), exc.code
         return render_template("error.html", error=exc), exc.code
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("unhandled error")
         if request.path.startswith("/api/"):
-            return jsonify({"error": {"code": "internal", "message": "server error"}}), 500
+            return jsonify({"error": code_dict("internal")}), 500
         return render_template("error.html", error=None), 500
 
     @app.context_processor
     def page_globals():
         return {
             "current_locale": str(get_locale()),
+            "limits": limits,
             "languages": {"pl": "Polski", "en": "English"},
             "signed_in": cookie.signed_in_moderator(),
         }

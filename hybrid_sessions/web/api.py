@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, jsonify, request
 
 from .. import schemas
+from ..error_text import error_dict
 from ..extensions import limiter
 from ..links import absolute_url
 from ..live.broadcast import participant_joined, phase_changed, rooms_changed
@@ -16,7 +17,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.errorhandler(DomainError)
 def domain_error(exc: DomainError):
-    return jsonify({"error": exc.to_dict(), **exc.extra}), exc.status
+    return jsonify({"error": error_dict(exc), **exc.extra}), exc.status
 
 
 def _body() -> dict:

@@ -16,7 +16,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -28,6 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from ..error_text import error_text
 from ..extensions import db
 from ..models import Event, Panel, Slot
 from ..services import panels
@@ -35,6 +35,7 @@ from ..services.errors import Conflict, DomainError
 from ..services.events import programme
 from ..services.events.programme import DayInput, EventInput, SlotInput, TrackInput
 from .formatting import parse_id
+from .subforms import SubForm
 
 _REQUIRED = _l("Please fill this in.")
 
@@ -43,7 +44,7 @@ def _row_id(value) -> int | None:
     return parse_id(value)
 
 
-class TrackForm(Form):
+class TrackForm(SubForm):
     id = HiddenField()
     title = StringField(validators=[DataRequired(_REQUIRED), Length(max=300)])
     lead = StringField(validators=[Optional(), Length(max=300)])
@@ -55,7 +56,7 @@ class TrackForm(Form):
     about = TextAreaField(validators=[Optional(), Length(max=5000)])
 
 
-class SlotForm(Form):
+class SlotForm(SubForm):
     id = HiddenField()
     starts_at = TimeField(validators=[DataRequired(_REQUIRED)])
     ends_at = TimeField(validators=[Optional()])
@@ -82,7 +83,7 @@ class SlotForm(Form):
             raise ValidationError(_("Only a parallel slot has tracks: remove them, or choose “parallel”."))
 
 
-class DayForm(Form):
+class DayForm(SubForm):
     id = HiddenField()
     date = DateField(validators=[DataRequired(_REQUIRED)])
     slots = FieldList(FormField(SlotForm), min_entries=0, max_entries=40)
@@ -316,7 +317,7 @@ def show_service_error(form: EventForm, exc: DomainError) -> str:
         field, message = form.slug, _("This link is already taken; choose another one.")
     else:
         path = exc.message.split(":", 1)[0]
-        field, message = _field_at(form, path) if ":" in exc.message else None, exc.message
+        field, message = _field_at(form, path) if ":" in exc.message else None, error_text(exc)
     if field is not None and not isinstance(field, FieldList):
         field.errors = [*field.errors, message]
         return _("Please correct the marked fields. Nothing was saved.")

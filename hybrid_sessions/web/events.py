@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
@@ -24,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import cookie, schemas
+from ..error_text import error_dict, error_text
 from ..extensions import db, limiter
 from ..links import absolute_url, shareable_url
 from ..models import Choice
@@ -42,7 +44,7 @@ api = Blueprint("events_api", __name__, url_prefix="/api/v1/events")
 
 @api.errorhandler(DomainError)
 def domain_error(exc: DomainError):
-    return jsonify({"error": exc.to_dict(), **exc.extra}), exc.status
+    return jsonify({"error": error_dict(exc), **exc.extra}), exc.status
 
 
 def _limit(setting: str, **options):
@@ -93,7 +95,13 @@ def register(slug: str):
     event = programme.get_event(slug)
     body = schemas.parse(schemas.RegistrationBody, _body())
     registration, token = reg.register(
-        event, body.name, body.email, body.organisation, body.attendance, body.choice_pairs()
+        event,
+        body.name,
+        body.email,
+        body.organisation,
+        body.attendance,
+        body.choice_pairs(),
+        locale=str(get_locale()),
     )
     mail.send_confirmation(event, registration, mailed_personal_url(event, token))
     return jsonify(
@@ -374,6 +382,7 @@ def register_page(slug: str):
                     form.organisation.data or "",
                     form.attendance.data,
                     pairs,
+                    locale=str(get_locale()),
                 )
             except reg.Closed:
                 error = _("Registration for this event is closed.")
@@ -405,7 +414,7 @@ def _field_message(exc: DomainError) -> str:
         return _("The email address does not look right.")
     if message.startswith("name"):
         return _("Please give your name.")
-    return message
+    return error_text(exc)
 
 
 @bp.route("/e/<slug>/r/<token>", methods=["GET", "POST"])
@@ -425,7 +434,7 @@ def personal(slug: str, token: str):
             except reg.Closed:
                 error = _("Registration for this event is closed: choices cannot change now.")
             except DomainError as exc:
-                error = exc.message
+                error = error_text(exc)
             else:
                 mail.send_moved_up(event, moved)
                 flash(_("Your choices are saved."))
@@ -513,35 +522,26 @@ def personal_qr(slug: str, token: str):
     )
 
 
-def _report_labels() -> dict[str, str]:
-    return {
-        "report": _("Event report: the published session notes, in programme order"),
-        "rooms": _("Rooms"),
-        "support": _("Support"),
-        "lead": _("Lead"),
-        "none": _("No session of this event has a published note yet."),
-        "merged": _("Merged across sessions"),
-        "groups": _("Groups"),
-    }
+def report_page_html(event, manager=None) -> str:
+    """The report page; without a `manager`, as the public sees it (and as the PDF's
+    print view, web/exports.py)."""
+    return render_template(
+        "events/report.html",
+        event=event,
+        parts=report.report_parts(event),
+        merged=report.merged_sections(event),
+        item_key=report.item_key,
+        can_manage=programme.can_manage(manager, event) if manager else False,
+        form=FlaskForm(),
+    )
 
 
 @bp.get("/e/<slug>/report")
 def report_page(slug: str):
-    """Every published session note of the event, in programme order."""
+    """Every published session note of the event, in programme order (downloads as
+    Markdown, DOCX and PDF: web/exports.py)."""
     event = _event_or_404(slug)
-    parts = report.report_parts(event)
-    manager = cookie.signed_in_moderator()
-    return render_template(
-        "events/report.html",
-        event=event,
-        parts=parts,
-        merged=report.merged_sections(event),
-        item_key=report.item_key,
-        item_groups=report.item_groups,
-        item_support=report.item_support,
-        can_manage=programme.can_manage(manager, event),
-        form=FlaskForm(),
-    )
+    return report_page_html(event, cookie.signed_in_moderator())
 
 
 @bp.post("/e/<slug>/report/merge")
@@ -560,7 +560,7 @@ def report_merge(moderator, slug: str):
             request.form.get("section", ""),
         )
     except DomainError as exc:
-        flash(exc.message)
+        flash(error_text(exc))
     return redirect(url_for("events.report_page", slug=slug) + "#merged")
 
 
@@ -574,36 +574,8 @@ def report_remove(moderator, slug: str, item_id: int):
     try:
         report.remove_merged_item(event, item_id)
     except DomainError as exc:
-        flash(exc.message)
+        flash(error_text(exc))
     return redirect(url_for("events.report_page", slug=slug) + "#merged")
-
-
-@bp.get("/e/<slug>/report.md")
-def report_md(slug: str):
-    """The event report as Markdown."""
-    event = _event_or_404(slug)
-    text = report.report_markdown(
-        event, report.report_parts(event), _report_labels(), report.merged_sections(event)
-    )
-    return Response(
-        text,
-        mimetype="text/markdown",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.md"'},
-    )
-
-
-@bp.get("/e/<slug>/report.docx")
-def report_docx(slug: str):
-    """The event report as a Word document."""
-    event = _event_or_404(slug)
-    body = report.report_docx(
-        event, report.report_parts(event), _report_labels(), report.merged_sections(event)
-    )
-    return Response(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.docx"'},
-    )
 
 
 @bp.get("/e")
@@ -693,7 +665,7 @@ def import_event(moderator):
             event, _created = programme.import_event(data, moderator)
         except DomainError as exc:
             db.session.rollback()
-            error = exc.message
+            error = error_text(exc)
         else:
             flash(_("The event is saved."))
             return redirect(url_for("events.programme_page", slug=event.slug))
@@ -774,7 +746,7 @@ def organise_check_in(moderator, slug: str):
         except NotFound:
             flash(_("No registration has this code."))
         except DomainError as exc:
-            flash(exc.message)
+            flash(error_text(exc))
         else:
             flash(_("%(name)s is checked in.", name=person.name))
     return redirect(url_for("events.organise", slug=slug))
@@ -797,7 +769,7 @@ def organise_move(moderator, slug: str, registration_id: int):
     except reg.TrackFull:
         flash(_("That track has no free place; the person stays where they were."))
     except DomainError as exc:
-        flash(exc.message)
+        flash(error_text(exc))
     else:
         flash(_("%(name)s is moved.", name=person.name))
     return redirect(url_for("events.organise", slug=slug))
@@ -813,7 +785,7 @@ def organise_erase(moderator, slug: str, registration_id: int):
     try:
         mail.send_moved_up(event, reg.erase(reg.get_registration(event, registration_id)))
     except DomainError as exc:
-        flash(exc.message)
+        flash(error_text(exc))
     else:
         flash(_("The person's data is erased."))
     return redirect(url_for("events.organise", slug=slug))

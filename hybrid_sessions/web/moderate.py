@@ -22,7 +22,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -42,7 +41,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .. import cookie
+from .. import cookie, limits
+from ..error_text import error_text
 from ..links import reachability, shareable_url
 from ..live.broadcast import rooms_changed
 from ..models import Panel
@@ -52,6 +52,7 @@ from ..services.panels import PanelInput, PersonInput, RoomInput
 from ..services.session_edit import PanelChanges, RoomChange
 from ..services.web_links import clean_https_url
 from .formatting import parse_id
+from .subforms import SubForm
 
 bp = Blueprint("moderate", __name__)
 
@@ -67,9 +68,9 @@ def moderator_required(view):
     return wrapped
 
 
-class PersonForm(Form):
-    name = StringField("name", validators=[Optional(), Length(max=200)])
-    bio = TextAreaField("bio", validators=[Optional(), Length(max=5000)])
+class PersonForm(SubForm):
+    name = StringField("name", validators=[Optional(), Length(max=limits.PERSON_NAME)])
+    bio = TextAreaField("bio", validators=[Optional(), Length(max=limits.PERSON_BIO)])
 
 
 def https_link(form, field):
@@ -80,29 +81,33 @@ def https_link(form, field):
         raise ValidationError(_("Use an https:// link (Jitsi, BigBlueButton, Zoom, Teams…).")) from None
 
 
-class RoomForm(Form):
+class RoomForm(SubForm):
     # Set for a room that exists (the edit form); empty for a new one.
     id = HiddenField("id")
-    name = StringField("name", validators=[Optional(), Length(max=200)])
-    prompt = TextAreaField("prompt", validators=[Optional(), Length(max=1000)])
-    facilitator = StringField("facilitator", validators=[Optional(), Length(max=200)])
+    name = StringField("name", validators=[Optional(), Length(max=limits.ROOM_NAME)])
+    prompt = TextAreaField("prompt", validators=[Optional(), Length(max=limits.ROOM_PROMPT)])
+    facilitator = StringField("facilitator", validators=[Optional(), Length(max=limits.ROOM_FACILITATOR)])
     capacity = IntegerField(
         "capacity",
         validators=[
             Optional(),
-            NumberRange(1, 10000, message=_l("From 1 to 10,000 places, or empty for no limit.")),
+            NumberRange(
+                limits.ROOM_CAPACITY_MIN,
+                limits.ROOM_CAPACITY_MAX,
+                message=_l("From 1 to 10,000 places, or empty for no limit."),
+            ),
         ],
     )
-    call_url = StringField("call_url", validators=[Optional(), Length(max=2000), https_link])
+    call_url = StringField("call_url", validators=[Optional(), Length(max=limits.URL), https_link])
 
 
 class SessionForm(FlaskForm):
-    title = StringField("title", validators=[DataRequired(), Length(max=300)])
+    title = StringField("title", validators=[DataRequired(), Length(max=limits.SESSION_TITLE)])
     slug = StringField(
         "slug",
         validators=[
             Optional(),
-            Length(max=80),
+            Length(max=limits.SESSION_SLUG),
             Regexp(panels.SLUG_RE, message=_l("Use only small letters a–z, digits and dashes.")),
         ],
     )
@@ -110,13 +115,15 @@ class SessionForm(FlaskForm):
     start = TimeField("start", validators=[DataRequired()])
     end = TimeField("end", validators=[DataRequired()])
     timezone = SelectField("timezone", validators=[DataRequired()])
-    about = TextAreaField("about", validators=[Optional(), Length(max=20000)])
-    join_info = TextAreaField("join_info", validators=[Optional(), Length(max=5000)])
+    about = TextAreaField("about", validators=[Optional(), Length(max=limits.SESSION_ABOUT)])
+    join_info = TextAreaField("join_info", validators=[Optional(), Length(max=limits.SESSION_JOIN_INFO)])
     host = FormField(PersonForm)
-    guests = FieldList(FormField(PersonForm), min_entries=2, max_entries=20)
-    rooms = FieldList(FormField(RoomForm), min_entries=4, max_entries=200)
-    co_moderators = StringField("co_moderators", validators=[Optional(), Length(max=2000)])
-    stream_url = StringField("stream_url", validators=[Optional(), Length(max=2000), https_link])
+    guests = FieldList(FormField(PersonForm), min_entries=2, max_entries=limits.MAX_GUESTS)
+    rooms = FieldList(FormField(RoomForm), min_entries=4, max_entries=limits.MAX_ROOMS)
+    co_moderators = StringField(
+        "co_moderators", validators=[Optional(), Length(max=limits.CO_MODERATORS_TEXT)]
+    )
+    stream_url = StringField("stream_url", validators=[Optional(), Length(max=limits.URL), https_link])
     assignment = RadioField(
         "assignment",
         choices=[SelectChoice(Panel.SELF), SelectChoice(Panel.BALANCED), SelectChoice(Panel.BY_MODERATOR)],
@@ -235,7 +242,7 @@ def new_session(moderator):
         except Conflict:
             error = _("This link is already taken; choose another one.")
         except DomainError as exc:
-            error = exc.message
+            error = error_text(exc)
         else:
             return redirect(url_for("moderate.console", slug=panel.slug))
     elif request.method == "POST":
@@ -318,7 +325,7 @@ def edit_session(moderator, slug: str):
             try:
                 session_edit.update_panel(moderator, panel, form.to_changes())
             except DomainError as exc:
-                error = _("The session could not be saved: %(reason)s", reason=exc.message)
+                error = _("The session could not be saved: %(reason)s", reason=error_text(exc))
             else:
                 # New places, renamed or added rooms: the console and walls show them now.
                 rooms_changed(panel)

@@ -16,14 +16,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from .. import cookie
+from .. import cookie, limits
+from ..error_text import error_text
 from ..extensions import limiter
 from ..links import shareable_url
 from ..live.broadcast import participant_joined, presence_changed
@@ -31,7 +31,6 @@ from ..models import Panel
 from ..models.types import utcnow
 from ..services import notes, panels, participants, snapshots
 from ..services.errors import DomainError, NotFound, RoomFull
-from ..services.markdown_export import note_markdown
 from ..services.shapes import published_shape
 from . import page_cache
 from .formatting import moment, session_when
@@ -85,7 +84,7 @@ def panel(slug: str):
 
 
 class JoinForm(FlaskForm):
-    display_name = StringField("display_name", validators=[DataRequired(), Length(max=60)])
+    display_name = StringField("display_name", validators=[DataRequired(), Length(max=limits.DISPLAY_NAME)])
     attendance = RadioField(
         "attendance",
         choices=[SelectChoice("in_room"), SelectChoice("remote")],
@@ -137,7 +136,7 @@ def join(slug: str):
             else:
                 error, status = _("Every room is full. Please ask the moderator."), 409
         except DomainError as exc:
-            error, status = exc.message, exc.status
+            error, status = error_text(exc), exc.status
         else:
             if newcomer:
                 participant_joined(panel, participant)
@@ -217,12 +216,16 @@ def _published_or_404(panel):
         abort(404)
 
 
-@bp.get("/s/<slug>/note")
-@page_cache.for_visitors
-def note(slug: str):
-    """The published note, printable, with no participant names (`?v=N` for older)."""
+def published_note_or_404(slug: str):
+    """The session, its published version (`?v=N`, else the latest) and the note's shape;
+    404 for the public before the first publish, as for the page."""
     panel = _panel_or_404(slug)
     version = _published_or_404(panel)
+    return panel, version, published_shape(version)
+
+
+def note_page_html(panel, version) -> str:
+    """The note page, also the print view the PDF is made from (web/exports.py)."""
     return render_template(
         "notes/note.html",
         panel=panel,
@@ -232,30 +235,13 @@ def note(slug: str):
     )
 
 
-@bp.get("/s/<slug>/note.md")
-def note_markdown_export(slug: str):
-    """The published note as Markdown."""
-    panel = _panel_or_404(slug)
-    version = _published_or_404(panel)
-    text = note_markdown(
-        version.content,
-        version=version.number,
-        published_at=version.published_at,
-        tz=panel.timezone,
-        locale=str(get_locale()),
-        labels={
-            "note": _("Session note"),
-            "version": _("version"),
-            "rooms": _("Rooms"),
-            "support": _("Support"),
-        },
-    )
-    filename = f"{panel.slug}-v{version.number}.md"
-    return Response(
-        text,
-        mimetype="text/markdown",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+@bp.get("/s/<slug>/note")
+@page_cache.for_visitors
+def note(slug: str):
+    """The published note, printable, with no participant names (`?v=N` for older);
+    downloads as Markdown, DOCX and PDF are in web/exports.py."""
+    panel, version, _shape = published_note_or_404(slug)
+    return note_page_html(panel, version)
 
 
 _OFFLINE_ASSETS = (

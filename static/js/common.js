@@ -48,7 +48,9 @@ window.HS = (function () {
   /* Connect with the browser's session cookie and keep a status pill up to date.
      onConnect runs on every (re)connection: that is where a page re-joins and resyncs. */
   function connect(statusNode, strings, onConnect, onRefused) {
-    const socket = io({ reconnectionDelayMax: 5000, timeout: 10000 });
+    // The page's language goes with the handshake: the server answers errors in it.
+    const lang = document.documentElement.lang || "";
+    const socket = io({ reconnectionDelayMax: 5000, timeout: 10000, query: { lang } });
     const show = (state) => {
       if (!statusNode) return;
       statusNode.dataset.state = state;
@@ -80,12 +82,19 @@ window.HS = (function () {
     return socket;
   }
 
+  /* A sentence from the page's strings (in its language), for errors made here. */
+  function pageString(key) {
+    const node = document.getElementById("page-data");
+    const strings = node ? JSON.parse(node.textContent).strings || {} : {};
+    return strings[key] || strings.error || "";
+  }
+
   /* emit with an ack and a timeout; resolves to the ack, or to a synthetic "timeout" error. */
   function call(socket, event, payload, timeoutMs) {
     return new Promise((resolve) => {
       socket.timeout(timeoutMs || 10000).emit(event, payload, (err, ack) => {
-        if (err) resolve({ ok: false, error: { code: "timeout", message: "no answer from the server" } });
-        else resolve(ack || { ok: false, error: { code: "internal", message: "empty answer" } });
+        if (err) resolve({ ok: false, error: { code: "timeout", message: pageString("timeout") } });
+        else resolve(ack || { ok: false, error: { code: "internal", message: pageString("internal") } });
       });
     });
   }

@@ -79,9 +79,14 @@ def test_posts_fan_out_between_real_clients_on_the_same_origin(session):
         bad = writer.call(
             "rec:post", {"room_id": session["room"], "client_id": "nie-uuid", "text": "x"}, timeout=10
         )
+        # The code is the contract's; the message is for people, in the connection's
+        # language (Polish when the client names none).
         assert bad == {
             "ok": False,
-            "error": {"code": "invalid", "message": "client_id must be a UUID string"},
+            "error": {
+                "code": "invalid",
+                "message": "Nie udało się rozpoznać wpisu; odśwież stronę.",
+            },
         }
         assert writer.connected
         assert reader.nothing_more("rec:new")

@@ -3,6 +3,7 @@ the confirmation with the personal link and the calendar file, and the notice wh
 someone moves up from a waiting list."""
 
 import email
+import email.header
 import queue
 
 import pytest
@@ -94,3 +95,48 @@ def test_without_a_mail_server_the_page_says_to_save_the_link(app, client, make)
         as_text=True
     )
     assert "Save this link" in page and "no email is sent" in page
+
+
+def _subject(message) -> str:
+    return str(email.header.make_header(email.header.decode_header(message["Subject"])))
+
+
+def _text(message) -> str:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    return part.get_payload(decode=True).decode()
+
+
+def test_each_person_gets_email_in_the_language_they_registered_in(client, make, inbox):
+    token = make.moderator_token(make.moderator())
+    event = _create(client, token, PROGRAMME)
+    slot_id, small, _ = _visit(event)
+
+    def register(name, language):
+        return client.post(
+            "/api/v1/events/osl-2030/registrations",
+            json={
+                "name": name,
+                "email": f"{name.lower()}@example.org",
+                "attendance": "remote",
+                "choices": [{"slot_id": slot_id, "track_id": small}],
+            },
+            headers={"Accept-Language": language},
+        ).get_json()
+
+    ewa = register("Ewa", "en")
+    english = inbox.next()
+    assert _subject(english).startswith("Registration: ")
+    assert "Hello Ewa," in _text(english) and "you are registered for" in _text(english)
+    assert "Dzień dobry" not in _text(english)
+    register("Jan", "pl")
+    polish = inbox.next()
+    assert _subject(polish).startswith("Zgłoszenie: ")
+    assert "Dzień dobry, Jan," in _text(polish) and "zapisano Cię na wydarzenie" in _text(polish)
+    # Ewa cancels in English; Jan, who registered in Polish, moves up: his notice is Polish.
+    client.delete(
+        "/api/v1/events/osl-2030/registrations/me",
+        headers={**_auth(ewa["token"]), "Accept-Language": "en"},
+    )
+    notice = inbox.next()
+    assert notice["To"] == "jan@example.org" and _subject(notice).startswith("Masz miejsce: ")
+    assert "zwolniło się miejsce" in notice.get_payload(decode=True).decode()

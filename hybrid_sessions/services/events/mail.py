@@ -1,5 +1,6 @@
 """Email for registrations, only with MAIL_SERVER set: a confirmation with the personal
-link and the calendar file, and a notice when someone moves up from a waiting list.
+link and the calendar file, and a notice when someone moves up from a waiting list;
+each in the language the person registered in.
 
 Sent after the commit on a background thread (green under eventlet), so a slow or
 absent mail server never delays or fails a registration.
@@ -55,10 +56,17 @@ def _message(to: str, subject: str, text: str) -> EmailMessage:
     return message
 
 
+def _language(registration: Registration) -> str:
+    """The language the person registered in (their emails are written in it)."""
+    languages = current_app.config.get("LANGUAGES", ("pl", "en"))
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "pl")
+    return registration.locale if registration.locale in languages else default
+
+
 def send_confirmation(event, registration: Registration, personal_url: str) -> None:
     if not enabled() or not registration.email:
         return
-    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "pl")):
+    with force_locale(_language(registration)):
         lines = [
             _("Hello %(name)s,", name=registration.name),
             "",
@@ -94,7 +102,7 @@ def send_moved_up(event, moved) -> None:
         track = db.session.get(Track, entry.track_id)
         if registration is None or not registration.email:
             continue
-        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "pl")):
+        with force_locale(_language(registration)):
             text = "\n".join(
                 [
                     _("Hello %(name)s,", name=registration.name),

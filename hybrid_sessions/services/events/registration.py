@@ -173,8 +173,10 @@ def register(
     attendance: object,
     choices: list[tuple[object, object]],
     now: datetime | None = None,
+    locale: str = "pl",
 ) -> tuple[Registration, str]:
-    """Register a person. Returns the registration and its token (shown only once)."""
+    """Register a person. Returns the registration and its token (shown only once).
+    `locale`: the language of the page they registered on, for their emails."""
     if not is_open(event, now or utcnow()):
         raise Closed("registration for this event is closed")
     name = clean_text(name, "name", max_len=200, multiline=False)
@@ -194,6 +196,7 @@ def register(
         attendance=attendance,
         token_hash=hash_token(token),
         code=_new_code(event),
+        locale=locale,
     )
     try:
         _lock(t.id for t in chosen.values())

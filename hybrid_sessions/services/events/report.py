@@ -1,5 +1,5 @@
 """The event report: every published session note of the event's linked sessions, in
-programme order, as one document (a page and Markdown)."""
+programme order, as one document (a page, Markdown; DOCX and PDF: web/exports.py)."""
 
 from dataclasses import dataclass
 
@@ -91,56 +91,6 @@ def report_markdown(
                 lines.append(f"- {escape(item.text)} *({escape(meta)})*")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
-
-
-def report_docx(
-    event: Event, parts: list[ReportPart], labels: dict[str, str], merged: list | None = None
-) -> bytes:
-    """The same document as a Word file (python-docx): text stays text, nothing is markup."""
-    import io
-
-    from docx import Document
-
-    document = Document()
-    document.core_properties.title = event.title
-    document.add_heading(event.title, level=0)
-    document.add_paragraph(labels["report"]).italic = True
-    if not parts:
-        document.add_paragraph(labels["none"])
-    for part in parts:
-        document.add_heading(part.track.title if part.track else part.slot.title, level=1)
-        when = f"{part.slot.day.date.isoformat()} {part.slot.starts_at:%H:%M} · {part.panel.title}"
-        meta = document.add_paragraph()
-        meta.add_run(when).italic = True
-        if part.track and part.track.lead:
-            document.add_paragraph(f"{labels['lead']}: {part.track.lead}")
-        for paragraph in [p.strip() for p in part.note.get("summary", "").split("\n\n") if p.strip()]:
-            document.add_paragraph(paragraph)
-        for section in part.note.get("sections", []):
-            document.add_heading(section["title"], level=2)
-            for item in section["items"]:
-                bullet = document.add_paragraph(item["text"], style="List Bullet")
-                rooms = sorted({s.get("room_name", "") for s in item["sources"]} - {""})
-                extra = []
-                if rooms:
-                    extra.append(f"{labels['rooms']}: {', '.join(rooms)}")
-                if item.get("support"):
-                    extra.append(f"{labels['support']}: {item['support']}")
-                if extra:
-                    bullet.add_run(f" ({'; '.join(extra)})").italic = True
-    if merged:
-        document.add_heading(labels["merged"], level=1)
-        for section in merged:
-            document.add_heading(section.title, level=2)
-            for item in section.items:
-                bullet = document.add_paragraph(item.text, style="List Bullet")
-                meta = f"{labels['groups']}: {', '.join(item_groups(item))}"
-                if item_support(item):
-                    meta += f"; {labels['support']}: {item_support(item)}"
-                bullet.add_run(f" ({meta})").italic = True
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 # --- Sections merged across sessions ---------------------------------------------------

@@ -2,7 +2,7 @@
    that item or section changed (so a live change by another moderator does not reset
    what this one is doing). Undo/redo, restoring a published version, the summary and
    publishing. Items and sections are drop targets for posts dragged from the left. */
-import { $, el, S, fmt, slug, dragIds, DRAG_TYPE } from "./util.js";
+import { $, el, S, data, fmt, slug, dragIds, DRAG_TYPE } from "./util.js";
 
 export function createNote(store, api) {
   const { state } = store;
@@ -20,7 +20,7 @@ export function createNote(store, api) {
   function fillItem(node, item, section, index, count) {
     node.dataset.itemId = item.id;
     if (editing && editing.id === item.id) {
-      const text = el("textarea", { rows: 3, maxlength: 2000, "aria-label": S.edit });
+      const text = el("textarea", { rows: 3, maxlength: data.max_item_text, "aria-label": S.edit });
       text.value = editing.text;
       text.addEventListener("input", () => (editing.text = text.value));
       const where = el("select", { "aria-label": S.section_label }, state.note.sections.map((s) => el("option", { value: s.title }, s.title)));

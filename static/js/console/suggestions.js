@@ -4,7 +4,7 @@
    dismisses it. A group's element is kept while its posts stay the same, so a wording
    being typed survives live updates; while the pointer or focus is in the list, groups
    are not reordered. */
-import { $, el, S, fmt, slug, similarity, DRAG_TYPE } from "./util.js";
+import { $, el, S, data, fmt, slug, similarity, DRAG_TYPE } from "./util.js";
 
 const SECTION_KEY = `hs-last-section:${slug}`;
 
@@ -127,7 +127,7 @@ export function createSuggestions(store, filters, api) {
 
   function buildCard(group) {
     const id = `g-${group.key}`;
-    const wording = el("textarea", { id: `${id}-text`, className: "wording", rows: 2, maxlength: 2000 });
+    const wording = el("textarea", { id: `${id}-text`, className: "wording", rows: 2, maxlength: data.max_item_text });
     const section = el("select", { id: `${id}-section`, className: "section" });
     const newSection = el("input", { id: `${id}-new`, type: "text", maxlength: 200, className: "new-section" });
     const newSectionField = el("span", { className: "new-section-field" }, el("label", { className: "visually-hidden", for: `${id}-new` }, S.new_section), newSection);
