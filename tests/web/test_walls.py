@@ -154,6 +154,8 @@ def test_the_walls_show_phase_time_and_the_latest_broadcast(app, client, scenari
     # A room wall shows the latest message that reached its room.
     room_b = client.get(f"/s/{slug}/rooms/{scenario['room_b']}/wall.json").get_json()
     assert room_b["broadcast"]["text"] == "Tylko dla sali B"
+    # A projector whose browser says Polish can still show English.
+    assert "Join on your phone" in client.get(f"/s/{slug}/wall?lang=en", headers=PL).get_data(as_text=True)
     data = _page_data(client.get(f"/s/{slug}/wall", headers=PL).get_data(as_text=True))
     assert data["strings"]["last_minutes"] == "Ostatnie 2 minuty" and data["ticket"]
 
