@@ -10,7 +10,7 @@ from flask_socketio import join_room
 from ..extensions import socketio
 from ..services import accounts, transactions
 from ..services.errors import DomainError
-from . import channels, events, identity, phase_timer, suggestions, walls
+from . import background, channels, events, identity, phase_timer, suggestions, walls
 from .identity import from_cookie, from_token
 
 log = logging.getLogger(__name__)
@@ -42,26 +42,10 @@ def revalidate_moderators() -> list[str]:
     return closed
 
 
-_watchdog = {"started": False}
-
-
 def _start_moderator_watchdog() -> None:
-    interval = current_app.config["MODERATOR_RECHECK_SECONDS"]
-    if _watchdog["started"] or not interval:
-        return
-    _watchdog["started"] = True
-    app = current_app._get_current_object()
-
-    def loop():
-        while True:
-            socketio.sleep(interval)
-            with app.app_context():
-                try:
-                    revalidate_moderators()
-                except Exception:  # the loop must outlive a failed check
-                    log.exception("moderator re-check failed")
-
-    socketio.start_background_task(loop)
+    background.every(
+        "moderator re-check", current_app.config["MODERATOR_RECHECK_SECONDS"], revalidate_moderators
+    )
 
 
 def end_connections_of(panel_id: int, participant_id: int) -> None:

@@ -7,38 +7,15 @@ it; the conditional UPDATE in `phases.expire_due` lets exactly one of them annou
 each close. One indexed query a second per process is the whole cost.
 """
 
-import logging
-
 from flask import current_app
 
-from ..extensions import socketio
-from ..services import phases, transactions
-from . import broadcast
-
-log = logging.getLogger(__name__)
-_started = {"done": False}
+from ..services import phases
+from . import background, broadcast
 
 
 def start() -> None:
     """Start this process's ticker, once (on the first connection)."""
-    interval = current_app.config.get("PHASE_TICK_SECONDS", 1)
-    if _started["done"] or not interval:
-        return
-    _started["done"] = True
-    app = current_app._get_current_object()
-
-    def loop():
-        while True:
-            socketio.sleep(interval)
-            with app.app_context():
-                try:
-                    tick()
-                except Exception:  # the loop must outlive a failed tick
-                    log.exception("phase timer tick failed")
-                finally:
-                    transactions.release()
-
-    socketio.start_background_task(loop)
+    background.every("phase timer tick", current_app.config.get("PHASE_TICK_SECONDS", 1), tick)
 
 
 def tick() -> int:
