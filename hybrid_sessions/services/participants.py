@@ -8,7 +8,7 @@ from ..models import BreakoutRoom, Panel, Participant
 from .accounts import hash_token, new_token
 from .errors import Forbidden, Invalid, NotFound, RoomFull
 from .lookup import by_id
-from .placement import balanced_room, lock_room_and_check_place
+from .placement import balanced_room, lock_room_and_check_place, take_place
 from .text import clean_text
 
 
@@ -84,13 +84,7 @@ def enter_room(participant: Participant, room: BreakoutRoom) -> tuple[bool, Brea
     panel = room.panel
     if panel.assignment == Panel.BY_MODERATOR or (panel.assignment == Panel.BALANCED and participant.room_id):
         raise Forbidden("in this session the moderator moves people between rooms")
-    try:
-        lock_room_and_check_place(room)
-    except RoomFull:
-        db.session.rollback()
-        raise
-    left = participant.room_id
-    participant.room_id = room.id
+    left = take_place(participant, room)
     db.session.commit()
     return True, (db.session.get(BreakoutRoom, left) if left else None)
 

@@ -89,6 +89,20 @@ def lock_room_and_check_place(room: BreakoutRoom) -> None:
         raise RoomFull(f"{room.name} is full ({room.capacity} places)")
 
 
+def take_place(participant: Participant, room: BreakoutRoom) -> int | None:
+    """Put the participant into `room` if it has a free place (under the room's lock);
+    RoomFull, with the transaction rolled back, if not. Returns the id of the room they
+    left (or None). The caller commits."""
+    try:
+        lock_room_and_check_place(room)
+    except RoomFull:
+        db.session.rollback()
+        raise
+    left = participant.room_id
+    participant.room_id = room.id
+    return left
+
+
 # Rooms without a limit count as having this many places when compared with others.
 _UNLIMITED = 10**6
 
@@ -125,13 +139,7 @@ def move(panel: Panel, actor: Moderator, participant_id: object, room_id: object
     room = get_panel_room(panel, room_id)
     if participant.room_id == room.id:
         return participant, False
-    try:
-        lock_room_and_check_place(room)
-    except RoomFull:
-        db.session.rollback()
-        raise
-    left = participant.room_id
-    participant.room_id = room.id
+    left = take_place(participant, room)
     audit.record(
         panel, actor, "participant.move", participant_id=participant.id, room_id=room.id, from_room_id=left
     )
