@@ -8,7 +8,10 @@ browser joined (`participant_tokens`, panel id -> token), and the interface lang
 through here.
 """
 
+from dataclasses import dataclass
+
 from flask import session
+from flask_wtf.csrf import generate_csrf
 
 from .models import Moderator, Panel, Participant
 from .services import accounts
@@ -46,6 +49,9 @@ def sign_in(moderator: Moderator) -> None:
         session[_TOKENS] = joined
     if lang:
         session[_LANG] = lang
+    # The form token's secret now rather than on the first page with a form: a cookie
+    # that already holds it can be served a kept console (web/personal_pages.py).
+    generate_csrf()
 
 
 def sign_out() -> int | None:
@@ -77,6 +83,11 @@ def remember_participant(panel: Panel, token: str) -> None:
     session.permanent = True
 
 
+def has_waiting_messages() -> bool:
+    """Flashed messages wait to be shown: the page is for this visitor alone."""
+    return bool(session.get(_FLASHES))
+
+
 # --- the interface language -----------------------------------------------------------
 
 
@@ -87,3 +98,38 @@ def language() -> str | None:
 def choose_language(code: str) -> None:
     session[_LANG] = code
     session.permanent = True
+
+
+# --- read outside Flask (web/personal_pages.py) ----------------------------------------
+
+# Flask's and Flask-WTF's own keys in the same cookie.
+_FLASHES = "_flashes"
+_CSRF = "csrf_token"
+
+
+@dataclass(frozen=True, slots=True)
+class KeptVisitor:
+    """What a kept personal page needs from a cookie already verified by its signature:
+    who the visitor is and their language. None for a cookie that must go to Flask (a
+    message waiting to be shown)."""
+
+    moderator_id: int | None
+    epoch: int | None
+    tokens: dict
+    lang: str | None
+    csrf: str | None
+
+    @classmethod
+    def of(cls, data: dict) -> "KeptVisitor | None":
+        if data.get(_FLASHES):
+            return None
+        tokens = data.get(_TOKENS)
+        moderator_id, epoch = data.get(_MODERATOR), data.get(_EPOCH)
+        csrf = data.get(_CSRF)
+        return cls(
+            moderator_id=moderator_id if isinstance(moderator_id, int) and isinstance(epoch, int) else None,
+            epoch=epoch if isinstance(epoch, int) else None,
+            tokens=tokens if isinstance(tokens, dict) else {},
+            lang=data.get(_LANG) if isinstance(data.get(_LANG), str) else None,
+            csrf=csrf if isinstance(csrf, str) else None,
+        )

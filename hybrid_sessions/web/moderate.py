@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from functools import wraps
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import (
@@ -14,10 +15,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import (
     BooleanField,
     DateField,
@@ -51,6 +53,7 @@ from ..services.errors import Conflict, DomainError, Forbidden, Invalid, NotFoun
 from ..services.panels import PanelInput, PersonInput, RoomInput
 from ..services.session_edit import PanelChanges, RoomChange
 from ..services.web_links import clean_https_url
+from . import personal_pages
 from .formatting import parse_id
 from .subforms import SubForm
 
@@ -343,10 +346,23 @@ def edit_session(moderator, slug: str):
 def console(moderator, slug: str):
     """The moderator console: every room live, the note being written."""
     panel = _moderated_or_abort(moderator, slug)
-    return render_template(
+    page = {
+        "panel": panel,
+        "moderator": moderator,
+        "reachability": reachability(request.host),
+        "join_url": shareable_url("pages.join", slug=panel.slug),
+    }
+    kept = personal_pages.current()
+    if kept is None or request.query_string or cookie.has_waiting_messages():
+        return render_template("moderate/console.html", **page)
+    # Rendered once per session, language and Host (the addresses shown depend on it),
+    # with markers for this moderator's e-mail and CSRF token (web/personal_pages.py).
+    mark = kept.marks
+    body = render_template(
         "moderate/console.html",
-        panel=panel,
-        moderator=moderator,
-        reachability=reachability(request.host),
-        join_url=shareable_url("pages.join", slug=panel.slug),
+        **page,
+        signed_in=SimpleNamespace(email=mark("email")),
+        csrf_token=lambda: mark("csrf_token"),
     )
+    kept.offer(("console", slug, str(get_locale()), request.host), body, panel.id)
+    return mark.fill(body, {"email": moderator.email, "csrf_token": generate_csrf()})

@@ -150,8 +150,16 @@ class PageCacheMiddleware:
 def init_app(app: Flask, locale_for) -> None:
     seconds = app.config["PAGE_CACHE_SECONDS"]
     if seconds > 0:
+        # Pages for visitors with a session, kept with markers for what is theirs
+        # (inside: the anonymous copies pass every request with a cookie straight on).
+        from .personal_pages import PersonalPages
+
+        app.extensions["personal_pages"] = PersonalPages(app, app.wsgi_app, seconds)
         app.wsgi_app = PageCacheMiddleware(
-            app.wsgi_app, PageCache(seconds), app.config["SESSION_COOKIE_NAME"], locale_for
+            app.extensions["personal_pages"],
+            PageCache(seconds),
+            app.config["SESSION_COOKIE_NAME"],
+            locale_for,
         )
 
 

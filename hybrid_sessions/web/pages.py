@@ -4,6 +4,7 @@ import hashlib
 import io
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import segno
 from flask import (
@@ -16,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
@@ -32,7 +34,7 @@ from ..models.types import utcnow
 from ..services import notes, panels, participants, snapshots
 from ..services.errors import DomainError, NotFound, RoomFull
 from ..services.shapes import published_shape
-from . import page_cache
+from . import page_cache, personal_pages
 from .formatting import content_lang_attribute, moment, session_when
 
 bp = Blueprint("pages", __name__)
@@ -217,14 +219,32 @@ def room(slug: str, room_id: int):
     placed_elsewhere = participant.room_id is not None or panel.assignment == Panel.BY_MODERATOR
     if panel.assignment != Panel.SELF and participant.room_id != room.id and placed_elsewhere:
         return redirect(_place_of(panel, participant))
-    return render_template(
+    page = {
+        "panel": panel,
+        "room": room,
+        "counts": panels.room_counts(panel.id),
+        "session_state": snapshots.session_state(panel),
+        "moved": request.args.get("moved") == "1",
+    }
+    kept = personal_pages.current()
+    if kept is None or request.query_string or cookie.has_waiting_messages() or cookie.signed_in_moderator():
+        return render_template("rooms/room.html", participant=participant, **page)
+    # Rendered once for everyone in this room (and language), with markers where this
+    # participant's own values go (web/personal_pages.py).
+    mark = kept.marks
+    body = render_template(
         "rooms/room.html",
-        panel=panel,
-        room=room,
-        participant=participant,
-        counts=panels.room_counts(panel.id),
-        session_state=snapshots.session_state(panel),
-        moved=request.args.get("moved") == "1",
+        **{**page, "session_state": {**page["session_state"], "server_time": mark("server_time")}},
+        participant=SimpleNamespace(id=mark("participant_id"), display_name=mark("name")),
+    )
+    kept.offer(("room", slug, room.id, str(get_locale())), body, panel.id, room.id)
+    return mark.fill(
+        body,
+        {
+            "name": participant.display_name,
+            "participant_id": participant.id,
+            "server_time": page["session_state"]["server_time"],
+        },
     )
 
 
