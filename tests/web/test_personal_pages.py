@@ -158,7 +158,9 @@ def test_a_participant_moved_by_the_moderator_reloads_into_the_new_room(app, sce
     _html(browser, here)
     _html(browser, here)  # kept
     with app.app_context():
-        participant_id = db.session.scalar(db.select(Participant.id).where(Participant.display_name == "Marta"))
+        participant_id = db.session.scalar(
+            db.select(Participant.id).where(Participant.display_name == "Marta")
+        )
     moderator = sock(token=scenario["moderator_token"])
     ack = moderator.emit(
         "participant:move", {"slug": slug, "participant_id": participant_id, "room_id": there}, callback=True
@@ -194,7 +196,9 @@ def test_each_moderator_gets_their_own_console_and_a_csrf_token_that_works(app, 
     make.moderator(email="druga@example.org")
     with app.app_context():  # the second moderator moderates the session too
         panel = db.session.scalar(db.select(Panel).where(Panel.slug == scenario["slug"]))
-        panel.moderators.append(db.session.scalar(db.select(Moderator).where(Moderator.email == "druga@example.org")))
+        panel.moderators.append(
+            db.session.scalar(db.select(Moderator).where(Moderator.email == "druga@example.org"))
+        )
         db.session.commit()
     first, second, third = _signed_in(app), _signed_in(app), _signed_in(app, "druga@example.org")
     pages = [_html(first, url)]
