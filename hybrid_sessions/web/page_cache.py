@@ -46,14 +46,18 @@ class PageCache:
     When a copy expires under load, every request in flight would miss at once and
     render the same page (fifty renders in a row stall a process for 150 ms). Instead
     the first one renders while the others get the just-expired copy, for at most one
-    more period.
+    more period. When there is no copy at all — the first wave after a quiet spell, the
+    moment a hall reloads together — the others wait for that one render (up to
+    `seconds`) instead of each rendering the page again.
     """
 
     def __init__(self, seconds: float, timer=time.monotonic, max_bytes: int = MAX_BYTES):
         self.seconds = seconds
         self._timer = timer
         self._pages: LRUCache = LRUCache(maxsize=max_bytes, getsizeof=lambda page: len(page.body))
-        self._rendering: set = set()
+        # Key -> set when its render is kept or abandoned. (Green under eventlet and
+        # gevent, which monkey-patch threading; real threads under ASYNC_MODE=threading.)
+        self._rendering: dict = {}
         # cachetools is not thread-safe (ASYNC_MODE=threading serves requests in threads).
         self._lock = threading.Lock()
 
@@ -61,25 +65,35 @@ class PageCache:
         """A copy to serve, or None: render the page (and `put` or `abandon` it)."""
         with self._lock:
             page = self._pages.get(key)
-            if page is None:
+            if page is not None:
+                age = self._timer() - page.kept_at
+                if age < self.seconds or (key in self._rendering and age < 2 * self.seconds):
+                    return page
+            rendering = self._rendering.get(key)
+            if rendering is None:
+                self._rendering[key] = threading.Event()
                 return None
-            age = self._timer() - page.kept_at
-            if age < self.seconds:
-                return page
-            if key in self._rendering and age < 2 * self.seconds:
-                return page
-            self._rendering.add(key)
-            return None
+        if rendering.wait(self.seconds):
+            with self._lock:
+                page = self._pages.get(key)
+                if page is not None and self._timer() - page.kept_at < 2 * self.seconds:
+                    return page
+        return None  # rendered alongside (not claimed: the one in flight still is)
 
-    def put(self, key, headers: list, body: bytes) -> None:
+    def put(self, key, headers, body) -> None:
         with self._lock:
-            self._rendering.discard(key)
             if len(body) <= self._pages.maxsize:
                 self._pages[key] = Page(headers, body, self._timer())
+            self._release(key)
 
     def abandon(self, key) -> None:
         with self._lock:
-            self._rendering.discard(key)
+            self._release(key)
+
+    def _release(self, key) -> None:
+        rendering = self._rendering.pop(key, None)
+        if rendering is not None:
+            rendering.set()
 
 
 class PageCacheMiddleware:
@@ -98,6 +112,9 @@ class PageCacheMiddleware:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("PATH_INFO", "").startswith(
             "/socket.io/"
         ):
+            return self.wsgi_app(environ, start_response)
+        # Most requests with a session cookie are told apart without parsing anything.
+        if self.session_cookie + "=" in environ.get("HTTP_COOKIE", ""):
             return self.wsgi_app(environ, start_response)
         visitor = Request(environ)
         if self.session_cookie in visitor.cookies:

@@ -1,5 +1,7 @@
 """Anonymous visitors get kept copies of public pages; nobody else ever does."""
 
+import threading
+
 import pytest
 
 from hybrid_sessions.web.page_cache import PageCache
@@ -112,7 +114,22 @@ def test_one_request_renders_an_expired_page_while_others_get_the_last_copy():
     # A copy more than a period past its time is not handed out even during a render.
     clock.now += 4.1
     assert cache.get(key) is None
+    cache.abandon(key)  # that render failed: nothing new, and the old copy is too old
     assert cache.get(key) is None
+
+
+def test_without_any_copy_the_others_wait_for_the_one_render_in_flight():
+    cache = PageCache(2, timer=Clock())
+    key = ("/s/panel", b"", "pl")
+    assert cache.get(key) is None  # this request renders
+    waiting = []
+    waiter = threading.Thread(target=lambda: waiting.append(cache.get(key)))
+    waiter.start()
+    waiter.join(0.3)
+    assert waiter.is_alive() and waiting == []  # not rendering itself: waiting
+    cache.put(key, [("Content-Type", "text/html")], b"first")
+    waiter.join(5)
+    assert [page.body for page in waiting] == [b"first"]
 
 
 def test_copies_are_bounded_by_size():
