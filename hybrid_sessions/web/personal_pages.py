@@ -169,19 +169,21 @@ class PersonalPages:
     # --- the middleware ----------------------------------------------------------------
 
     def __call__(self, environ, start_response):
-        answer = self._kept(environ, start_response)
-        if answer is not None:
-            return answer
-        return self._through(environ, start_response)
-
-    def _kept(self, environ, start_response):
-        method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
-            return None
         path = environ.get("PATH_INFO", "")
         room = ROOM_PATH.match(path)
         console = None if room else CONSOLE_PATH.match(path)
         if room is None and console is None:
+            # Every other request (the live connections' long-polling among them)
+            # passes straight on.
+            return self.wsgi_app(environ, start_response)
+        answer = self._kept(environ, start_response, room, console)
+        if answer is not None:
+            return answer
+        return self._through(environ, start_response)
+
+    def _kept(self, environ, start_response, room, console):
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
             return None
         data = self._cookie(environ)
         if data is None:
