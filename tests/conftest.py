@@ -20,6 +20,26 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (scripts/test runs two workers) each worker gets its own copy of
+    the PostgreSQL database of TEST_DATABASE_URL: every test recreates the tables there,
+    and two workers doing that in one database would pull them from under each other."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return
+    import sqlalchemy as sa
+
+    shared = sa.make_url(url)
+    own = shared.set(database=f"{shared.database}_{worker}")
+    admin = sa.create_engine(shared, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{own.database}"')
+    admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """A test that uses the browser is marked `browser` (deselected by a plain `pytest`), so
