@@ -1,5 +1,6 @@
 """Joining a session without an account, and moving between breakout rooms."""
 
+import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from .. import limits
@@ -7,16 +8,23 @@ from ..extensions import db
 from ..models import BreakoutRoom, Panel, Participant
 from .accounts import hash_token, new_token
 from .errors import Forbidden, Invalid, NotFound, RoomFull
-from .lookup import by_id
+from .lookup import by_id_prebuilt
 from .placement import balanced_room, lock_room_and_check_place, take_place
 from .text import clean_text
+
+_ROOM_WITH_SESSION = (
+    sa.select(BreakoutRoom)
+    .options(so.joinedload(BreakoutRoom.panel))
+    .where(BreakoutRoom.id == sa.bindparam("id"))
+)
+_PARTICIPANT = sa.select(Participant).where(Participant.id == sa.bindparam("id"))
 
 
 def get_room_by_id(room_id: object) -> BreakoutRoom:
     """The room with this id, in any session, or NotFound; with its session, in the same
     query: posting reads the session's phase and anonymity, and a post's statements must
     not grow (tests/live/test_query_count.py)."""
-    return by_id(BreakoutRoom, room_id, "no such room", options=[so.joinedload(BreakoutRoom.panel)])
+    return by_id_prebuilt(_ROOM_WITH_SESSION, room_id, "no such room")
 
 
 def get_panel_room(panel: Panel, room_id: object) -> BreakoutRoom:
@@ -29,7 +37,9 @@ def get_panel_room(panel: Panel, room_id: object) -> BreakoutRoom:
 
 def find_participant(participant_id: int | None) -> Participant | None:
     """The participant, or None (never joined, or deleted)."""
-    return db.session.get(Participant, participant_id) if participant_id else None
+    if not participant_id:
+        return None
+    return db.session.execute(_PARTICIPANT, {"id": participant_id}).scalar_one_or_none()
 
 
 def join_panel(
