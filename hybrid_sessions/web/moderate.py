@@ -346,7 +346,7 @@ def edit_session(moderator, slug: str):
 def console(moderator, slug: str):
     """The moderator console: every room live, the note being written."""
     panel = _moderated_or_abort(moderator, slug)
-    page = {
+    context = {
         "panel": panel,
         "moderator": moderator,
         "reachability": reachability(request.host),
@@ -354,15 +354,15 @@ def console(moderator, slug: str):
     }
     kept = personal_pages.current()
     if kept is None or request.query_string or cookie.has_waiting_messages():
-        return render_template("moderate/console.html", **page)
+        return render_template("moderate/console.html", **context)
     # Rendered once per session, language and Host (the addresses shown depend on it),
     # with markers for this moderator's e-mail and CSRF token (web/personal_pages.py).
     mark = kept.marks
     body = render_template(
         "moderate/console.html",
-        **page,
+        **context,
         signed_in=SimpleNamespace(email=mark("email")),
         csrf_token=lambda: mark("csrf_token"),
     )
-    kept.offer(("console", slug, str(get_locale()), request.host), body, panel.id)
-    return mark.fill(body, {"email": moderator.email, "csrf_token": generate_csrf()})
+    kept_page = kept.offer(("console", slug, str(get_locale()), request.host), body, panel.id)
+    return kept_page.fill({"email": moderator.email, "csrf_token": generate_csrf()})

@@ -219,7 +219,7 @@ def room(slug: str, room_id: int):
     placed_elsewhere = participant.room_id is not None or panel.assignment == Panel.BY_MODERATOR
     if panel.assignment != Panel.SELF and participant.room_id != room.id and placed_elsewhere:
         return redirect(_place_of(panel, participant))
-    page = {
+    context = {
         "panel": panel,
         "room": room,
         "counts": panels.room_counts(panel.id),
@@ -228,22 +228,21 @@ def room(slug: str, room_id: int):
     }
     kept = personal_pages.current()
     if kept is None or request.query_string or cookie.has_waiting_messages() or cookie.signed_in_moderator():
-        return render_template("rooms/room.html", participant=participant, **page)
+        return render_template("rooms/room.html", participant=participant, **context)
     # Rendered once for everyone in this room (and language), with markers where this
     # participant's own values go (web/personal_pages.py).
     mark = kept.marks
     body = render_template(
         "rooms/room.html",
-        **{**page, "session_state": {**page["session_state"], "server_time": mark("server_time")}},
+        **{**context, "session_state": {**context["session_state"], "server_time": mark("server_time")}},
         participant=SimpleNamespace(id=mark("participant_id"), display_name=mark("name")),
     )
-    kept.offer(("room", slug, room.id, str(get_locale())), body, panel.id, room.id)
-    return mark.fill(
-        body,
+    kept_page = kept.offer(("room", slug, room.id, str(get_locale())), body, panel.id, room.id)
+    return kept_page.fill(
         {
             "name": participant.display_name,
             "participant_id": participant.id,
-            "server_time": page["session_state"]["server_time"],
+            "server_time": context["session_state"]["server_time"],
         },
     )
 

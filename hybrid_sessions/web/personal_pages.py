@@ -82,16 +82,6 @@ class Markers:
     def __call__(self, name: str) -> str:
         return f"{self.prefix}{name}Z"
 
-    def fill(self, body: str, values: dict) -> str:
-        """The page for one visitor, straight from the render (the view's answer)."""
-
-        def value(match):
-            if match.group(1) is not None:
-                return _as_json(values[match.group(1)])
-            return str(escape(values[match.group(2)]))
-
-        return self._pattern.sub(value, body)
-
     def split(self, body: str) -> "MarkedPage":
         """The page as kept: its text cut at the markers once, so filling it in for each
         visitor is a join, not a search through the whole page."""
@@ -155,16 +145,19 @@ class PersonalPages:
 
     # --- the view's side (inside Flask) ------------------------------------------------
 
-    def offer(self, key: tuple, body: str, panel_id: int, room_id: int | None = None) -> None:
-        """Keep `body` (rendered with markers) under `key` once Flask has answered 200."""
+    def offer(self, key: tuple, body: str, panel_id: int, room_id: int | None = None) -> "MarkedPage":
+        """Keep `body` (rendered with markers) under `key` once Flask has answered 200;
+        returns it cut at the markers, for the view to fill in for this visitor."""
+        page = self.marks.split(body)
         slot = request.environ.get(OFFER)
         if slot is not None:
-            slot.update(key=key, body=body, panel_id=panel_id, room_id=room_id)
+            slot.update(key=key, page=page, panel_id=panel_id, room_id=room_id)
             # The engine of this app (known only inside an app context).
             if self._reads is None:
                 from ..extensions import db
 
                 self._reads = Reads(db.engine)
+        return page
 
     # --- the middleware ----------------------------------------------------------------
 
@@ -256,8 +249,7 @@ class PersonalPages:
                 for name, value in answer["headers"]
                 if name.lower() not in ("set-cookie", "content-length")
             )
-            facts = Facts(headers, slot["panel_id"], slot["room_id"])
-            self.pages.put(slot["key"], facts, self.marks.split(slot["body"]))
+            self.pages.put(slot["key"], Facts(headers, slot["panel_id"], slot["room_id"]), slot["page"])
             kept = slot["key"] == claimed
         if claimed is not None and not kept:
             self.pages.abandon(claimed)
