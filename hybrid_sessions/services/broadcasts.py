@@ -4,6 +4,8 @@ Stored as well as pushed, so a page or a wall opened later shows the latest one,
 recorded in the audit log in the same transaction.
 """
 
+import functools
+
 import sqlalchemy as sa
 
 from ..extensions import db
@@ -41,9 +43,27 @@ def send(panel: Panel, actor: Moderator, text: object, room_id: object = None) -
 def latest(panel: Panel, room_id: int | None = None) -> Broadcast | None:
     """The latest broadcast that reached `room_id` (one to the whole session or to that
     room); without a room, the latest one to the whole session."""
-    where = [Broadcast.panel_id == panel.id]
     if room_id is None:
-        where.append(Broadcast.room_id.is_(None))
-    else:
-        where.append(sa.or_(Broadcast.room_id.is_(None), Broadcast.room_id == room_id))
-    return db.session.scalar(sa.select(Broadcast).where(*where).order_by(Broadcast.id.desc()).limit(1))
+        return db.session.scalar(_latest_to_session(), {"panel_id": panel.id})
+    return db.session.scalar(_latest_to_room(), {"panel_id": panel.id, "room_id": room_id})
+
+
+# Built once: every room:join (a thousand returns when a venue's Wi-Fi comes back) reads
+# the latest broadcast, and building the statement cost more than running it.
+@functools.cache
+def _latest_to_session() -> sa.Select:
+    return _latest(Broadcast.room_id.is_(None))
+
+
+@functools.cache
+def _latest_to_room() -> sa.Select:
+    return _latest(sa.or_(Broadcast.room_id.is_(None), Broadcast.room_id == sa.bindparam("room_id")))
+
+
+def _latest(reaches) -> sa.Select:
+    return (
+        sa.select(Broadcast)
+        .where(Broadcast.panel_id == sa.bindparam("panel_id"), reaches)
+        .order_by(Broadcast.id.desc())
+        .limit(1)
+    )

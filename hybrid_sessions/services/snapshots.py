@@ -100,11 +100,11 @@ def room_return(room_id: int, participant_ids: list[int], since: int) -> tuple[i
     are in: after a dropped connection, and on every page's periodic catch-up.
 
     When a venue's Wi-Fi comes back, a thousand of these arrive within two seconds, so
-    this is five statements however much changed: one reads the room, its session's sequence
-    number and latest published version, the places taken in the room and the
-    participant (checking they are in this room and not erased); one reads the posts
-    changed since, with the participant's +1s; three more read what the full ack also
-    carries (the session, its presence, its latest broadcast). None when this is no such return (no such
+    this is three statements however much changed: one reads the room, its session (with
+    its sequence number and latest published version), the room's presence (in the room /
+    remote) and the participant (checking they are in this room and not erased); one
+    reads the posts changed since, with the participant's +1s; one the room's latest
+    broadcast. None when this is no such return (no such
     room, not a participant of its session, erased, in another room or none): the
     caller then takes the full path, which moves them or says why not. Otherwise the
     session's id and the ack.
@@ -122,10 +122,12 @@ def room_return(room_id: int, participant_ids: list[int], since: int) -> tuple[i
         Recommendation.panel_id == sa.bindparam("panel_id", row.panel_id),
         Recommendation.seq > sa.bindparam("since", since),
     )
-    # What the full ack also carries (presence, phase, the latest broadcast): read as
-    # room_snapshot reads it, so both answers stay the same (a test compares them).
-    panel = db.session.get(Panel, row.panel_id)
-    here = placement.presence(panel.id).get(row.id, placement.Presence())
+    # What the full ack also carries (presence, phase, the latest broadcast), counted as
+    # placement.presence counts, so both answers stay the same (a test compares them).
+    # The session and the room's presence came with the first statement: a separate
+    # read of each, with the whole session's presence grouped, was ~40 % of a return.
+    panel = row.Panel
+    here = placement.Presence(row.in_room, row.remote)
     if panel.anonymous:
         recs = [anonymised(r, row.participant_id) for r in recs]
     return row.panel_id, {
@@ -143,15 +145,19 @@ def room_return(room_id: int, participant_ids: list[int], since: int) -> tuple[i
 
 @functools.cache
 def _return_statement():
-    """`room_return`'s first statement, built once: building it (an alias, two correlated
+    """`room_return`'s first statement, built once: building it (an alias, three correlated
     subqueries) cost more than running it, ~2 ms a call."""
     me = sa.orm.aliased(Participant)
-    taken = (
-        sa.select(sa.func.count(Participant.id))
-        .where(Participant.room_id == BreakoutRoom.id)
-        .correlate(BreakoutRoom)
-        .scalar_subquery()
-    )
+
+    def present(attendance: str):
+        # As placement.presence counts: everyone placed in the room, by attendance.
+        return (
+            sa.select(sa.func.count(Participant.id))
+            .where(Participant.room_id == BreakoutRoom.id, Participant.attendance == attendance)
+            .correlate(BreakoutRoom)
+            .scalar_subquery()
+        )
+
     published = (
         sa.select(sa.func.max(NoteVersion.number))
         .join(Note, Note.id == NoteVersion.note_id)
@@ -168,9 +174,11 @@ def _return_statement():
             BreakoutRoom.facilitator,
             BreakoutRoom.capacity,
             BreakoutRoom.call_url,
+            Panel,
             Panel.slug,
             Panel.change_seq.label("seq"),  # read before the posts: see the module docstring
-            taken.label("taken"),
+            present(Participant.IN_ROOM).label("in_room"),
+            present(Participant.REMOTE).label("remote"),
             published.label("published"),
             me.id.label("participant_id"),
             me.display_name,

@@ -82,10 +82,12 @@ def test_since_must_be_a_non_negative_integer(scenario, sock):
         assert ack["ok"] is False and ack["error"]["code"] == "invalid"
 
 
-def test_coming_back_to_ones_room_answers_what_a_full_join_would(scenario, sock):
+def test_coming_back_to_ones_room_answers_what_a_full_join_would(scenario, sock, make):
     # A return with `since` takes a short path (issue 15: a thousand arrive at once when
     # the venue's Wi-Fi comes back); since=0 must answer exactly what a full join does.
     s = scenario
+    # Someone in the venue's room too, so the presence counts both kinds of attendance.
+    make.participant(s["slug"], s["room_a"], "Ala", attendance="in_room")
     ewa, jan = sock(s["ewa"][1]), sock(s["jan"][1])
     ewa.emit("room:join", {"room_id": s["room_a"]}, callback=True)
     jan.emit("room:join", {"room_id": s["room_a"]}, callback=True)
@@ -106,7 +108,7 @@ def test_coming_back_to_ones_room_answers_what_a_full_join_would(scenario, sock)
         }
 
     assert same(back) == same(full)
-    assert back["voted"] == [his["id"]] and back["room"]["participant_count"] == 2
+    assert back["voted"] == [his["id"]] and back["room"]["participant_count"] == 3
     assert [r["id"] for r in back["recommendations"]] == [hers["id"], his["id"]]
 
 
