@@ -43,8 +43,7 @@ def room_join(data: schemas.RoomJoin) -> dict:
 def rec_post(data: schemas.RecPost) -> dict:
     """Post a recommendation. The ack comes after the commit; a retried client_id
     returns the first post and adds nothing."""
-    room = recommendations.get_posting_room(data.room_id)
-    participant = me().participant_in(room.panel_id)
+    room, participant = recommendations.get_posting_room(data.room_id, list(me().participants.values()))
     rate_limits.per_participant("RATE_LIMIT_POST", participant.id)
     rec, created = recommendations.post_recommendation(
         room, participant, data.client_id, data.text, data.queued_at

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from hybrid_sessions.extensions import db
-from hybrid_sessions.models import Participant, Recommendation, Vote
-from hybrid_sessions.services import participants, recommendations
-from hybrid_sessions.services.errors import Forbidden, Invalid
+from hybrid_sessions.models import Moderator, Panel, Participant, Recommendation, Vote
+from hybrid_sessions.services import participants, privacy, recommendations
+from hybrid_sessions.services.errors import Forbidden, Invalid, NotFound
 
 
 def _rows(model):
@@ -147,3 +147,27 @@ def test_lists_of_posts_have_the_same_shape_as_single_posts(ctx, scenario):
     room_a = participants.get_room_by_id(scenario["room_a"])
     assert recommendations.room_recommendations(room_a) == singles[:1]
     assert singles[0]["votes"] == 1 and singles[1]["status"] == "withdrawn"
+
+
+def test_the_room_a_post_goes_to_is_read_with_the_poster_of_that_session(ctx, scenario, make):
+    s = scenario
+    ewa, ola = s["ewa"][0], s["ola"][0]
+    room, poster = recommendations.get_posting_room(s["room_a"], [ewa])
+    assert (room.id, poster.id, poster.room_id, poster.display_name) == (s["room_a"], ewa, s["room_a"], "Ewa")
+    # Ola sits in the other room of the same session: she is read (the post then refuses her).
+    assert recommendations.get_posting_room(s["room_a"], [ola])[1].room_id == s["room_b"]
+    with pytest.raises(NotFound):
+        recommendations.get_posting_room(999_999, [ewa])
+    with pytest.raises(NotFound):
+        recommendations.get_posting_room("1; DROP TABLE rooms", [ewa])
+    # A participant of another session, or none at all, may not post here.
+    other_slug, (other_room, _) = make.panel(s["moderator"], slug="inna")
+    stranger, _ = make.participant(other_slug, other_room, "Obcy")
+    for ids in ([stranger], []):
+        with pytest.raises(Forbidden):
+            recommendations.get_posting_room(s["room_a"], ids)
+    # An erased participant's socket (still open on another process) posts nothing.
+    moderator = db.session.get(Moderator, s["moderator"])
+    privacy.erase_participant(db.session.get(Panel, room.panel_id), ewa, moderator)
+    with pytest.raises(Forbidden):
+        recommendations.get_posting_room(s["room_a"], [ewa])
