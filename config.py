@@ -74,7 +74,9 @@ class Config:
     # Rate limits (docs/reliability.md explains the choices). Per participant they are
     # keyed by the participant, not the socket, so a reconnect does not reset them; per
     # address they stay high enough for a whole venue behind one NAT address.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    # swept-memory:// is limits' memory:// with its clean-up run once a second instead of
+    # after every hit (hybrid_sessions/rate_limit_storage.py); redis://… to share counters.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "swept-memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATE_LIMIT_POST = os.environ.get("RATE_LIMIT_POST") or "20/minute;5/5second"
     RATE_LIMIT_VOTE = os.environ.get("RATE_LIMIT_VOTE") or "120/minute"

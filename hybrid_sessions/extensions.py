@@ -13,6 +13,8 @@ from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from . import rate_limit_storage  # noqa: F401 - registers swept-memory://
+
 # Named constraints make Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
