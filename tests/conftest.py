@@ -48,6 +48,19 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
+        # A module's tests that share a module- or class-scoped fixture (a server with a
+        # world built once, a file written when the module ends) stay on one xdist worker
+        # (scripts/test runs `--dist loadgroup`); split over two, each worker would build
+        # the fixture again and write only its half of the file. Other tests spread freely.
+        if _shares_a_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _shares_a_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(defs and defs[-1].scope in ("module", "class") for defs in info.name2fixturedefs.values())
 
 
 @pytest.fixture
