@@ -57,8 +57,9 @@ CONSOLE_PATH = re.compile(r"/s/([^/]+)/moderate\Z")
 
 # Flask re-signs a permanent session cookie on every response, which is what keeps it
 # alive for PERMANENT_SESSION_LIFETIME after the last visit. A kept page sends no cookie,
-# so a cookie signed longer ago than this goes to Flask, which renews it: an active
-# visitor's cookie never lapses, at the cost of one full render an hour.
+# so a cookie signed longer ago than this (or than half the lifetime, if that is shorter)
+# goes to Flask, which renews it: an active visitor's cookie never lapses, at the cost
+# of one full render an hour.
 RENEW_AFTER_SECONDS = 3600
 # Cookies whose signature was checked, remembered (a hall's worth, many times over).
 VERIFIED_COOKIES = 20_000
@@ -282,7 +283,9 @@ class PersonalPages:
                 self._verified.clear()
             verified = self._verified[raw] = (data, signed_at.timestamp())
         data, signed_at = verified
-        if time.time() - signed_at > RENEW_AFTER_SECONDS:
+        # Also bounds a remembered cookie by the lifetime it was checked against once.
+        lifetime = self._app.permanent_session_lifetime.total_seconds()
+        if time.time() - signed_at > min(RENEW_AFTER_SECONDS, lifetime / 2):
             return None
         return data
 

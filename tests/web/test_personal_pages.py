@@ -5,7 +5,9 @@ their e-mail, a CSRF token that works for them, the messages meant for them; who
 see a page is checked on every request."""
 
 import re
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from flask import template_rendered
@@ -256,3 +258,23 @@ def test_an_old_cookie_goes_to_flask_to_be_renewed(app, scenario, monkeypatch):
     assert "Set-Cookie" not in browser.get(room).headers
     monkeypatch.setattr(personal_pages, "RENEW_AFTER_SECONDS", -1)
     assert "Set-Cookie" in browser.get(room).headers
+
+
+def test_under_a_short_cookie_lifetime_a_visitors_cookie_is_renewed_before_it_lapses(
+    app, scenario, monkeypatch
+):
+    # A deployment that keeps sessions for ten minutes: a participant reloading now and
+    # then must have the cookie renewed well before then (by Flask), not served kept
+    # pages for an hour on a cookie every other process already refuses.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=10)
+    room = f"/s/{scenario['slug']}/rooms/{scenario['room_b']}"
+    browser = _joined(app, scenario, "Ola", scenario["room_b"])
+    _html(browser, room)
+    assert "Set-Cookie" not in browser.get(room).headers  # kept
+    six_minutes_on = time.time() + 6 * 60
+    monkeypatch.setattr(
+        personal_pages, "time", SimpleNamespace(time=lambda: six_minutes_on, monotonic=time.monotonic)
+    )
+    with Renders(app) as rendered:
+        response = browser.get(room)
+    assert rendered == ["rooms/room.html"] and "Set-Cookie" in response.headers
