@@ -96,6 +96,19 @@ class PageCache:
             rendering.set()
 
 
+def answered(wsgi_app, environ, start_response):
+    """Run `wsgi_app`, passing its response on; returns its body chunks and a dict that
+    holds the `status` and `headers` it started its response with (to decide, after
+    Flask has answered, whether to keep the page)."""
+    answer = {}
+
+    def remember(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, headers
+        return start_response(status, headers, exc_info)
+
+    return wsgi_app(environ, remember), answer
+
+
 class PageCacheMiddleware:
     """Serves kept copies before Flask runs; keeps the copies views offer."""
 
@@ -131,15 +144,9 @@ class PageCacheMiddleware:
         return self._render(key, environ, start_response)
 
     def _render(self, key, environ, start_response):
-        answer = {}
         offer = environ[OFFER] = {"shared": False}
-
-        def remember(status, headers, exc_info=None):
-            answer["status"], answer["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
         try:
-            chunks = self.wsgi_app(environ, remember)
+            chunks, answer = answered(self.wsgi_app, environ, start_response)
         except BaseException:
             self.cache.abandon(key)
             raise

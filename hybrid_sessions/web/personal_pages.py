@@ -46,7 +46,7 @@ from .. import cookie
 from ..models import Moderator, Participant, panel_moderators
 from ..models.types import utcnow
 from ..services import accounts
-from .page_cache import PageCache
+from .page_cache import PageCache, answered
 
 # The key a view's offer travels under in the WSGI environ (a dict: Flask-SocketIO hands
 # Flask a copy of the environ, so the slot must be mutable).
@@ -231,14 +231,8 @@ class PersonalPages:
         """Flask renders; a page its view offered is kept once the answer is a 200."""
         claimed = environ.pop(OFFER + ".claimed", None)
         slot = environ[OFFER] = {}
-        answer = {}
-
-        def remember(status, headers, exc_info=None):
-            answer["status"], answer["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
         try:
-            chunks = self.wsgi_app(environ, remember)
+            chunks, answer = answered(self.wsgi_app, environ, start_response)
         except BaseException:
             if claimed is not None:
                 self.pages.abandon(claimed)
