@@ -70,6 +70,13 @@ class Config:
     # Anonymous visitors of the panel and note pages get a copy at most this old
     # (hybrid_sessions/web/page_cache.py); 0 turns the copies off.
     PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "2"))
+    # A joined participant's room page and a moderator's console, rendered once per room
+    # (or session) and language, are kept this long (web/personal_pages.py): an edit to
+    # what they show renders them again at once (models/page_revision.py), and what the
+    # live connection brings (posts, counts, the clock) is not waited for, so a hall's
+    # reload in the middle of a session finds the copies its joining made. Off with the
+    # copies (PAGE_CACHE_SECONDS=0).
+    PERSONAL_PAGE_SECONDS = float(os.environ.get("PERSONAL_PAGE_SECONDS", "3600"))
 
     # Rate limits (docs/reliability.md explains the choices). Per participant they are
     # keyed by the participant, not the socket, so a reconnect does not reset them; per

@@ -1,5 +1,6 @@
 """The domain's tables, one module per concept."""
 
+from . import page_revision  # noqa: F401 - registers the flush hook that counts page edits
 from .audit import AuditEvent
 from .event import (
     Choice,

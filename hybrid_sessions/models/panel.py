@@ -59,6 +59,10 @@ class Panel(db.Model):
     assignment: so.Mapped[str] = so.mapped_column(sa.String(16), default=SELF, server_default=SELF)
     # Participants see no names of others (moderators still do).
     anonymous: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # Which edits the pages kept for people with a session (the room page, the console)
+    # were rendered after: bumped by models/page_revision.py, read with every kept
+    # page's access check (web/personal_pages.py).
+    page_revision: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     people: so.Mapped[list["PanelPerson"]] = so.relationship(
         back_populates="panel",

@@ -155,7 +155,13 @@ def expire_due(now: datetime | None = None) -> list[Panel]:
                 Panel.rooms_close_at.is_not(None),
                 Panel.rooms_close_at <= now,
             )
-            .values(phase=Panel.ROOMS_CLOSED, closed_at=Panel.rooms_close_at, rooms_close_at=None)
+            # Past the ORM, so the kept pages' revision is counted here (models/page_revision.py).
+            .values(
+                phase=Panel.ROOMS_CLOSED,
+                closed_at=Panel.rooms_close_at,
+                rooms_close_at=None,
+                page_revision=Panel.page_revision + 1,
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
         if changed:

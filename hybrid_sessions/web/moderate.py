@@ -364,5 +364,8 @@ def console(moderator, slug: str):
         signed_in=SimpleNamespace(email=mark("email")),
         csrf_token=lambda: mark("csrf_token"),
     )
-    kept_page = kept.offer(("console", slug, str(get_locale()), request.host), body, panel.id)
+    # Opened on the server's own machine, the console lists the addresses the machine
+    # has now (the venue laptop may change networks): kept for a moment only.
+    local = context["reachability"] is not None
+    kept_page = kept.offer(("console", slug, str(get_locale()), request.host), body, panel, briefly=local)
     return kept_page.fill({"email": moderator.email, "csrf_token": generate_csrf()})

@@ -38,6 +38,7 @@ class Page:
     headers: list
     body: bytes
     kept_at: float
+    seconds: float  # how long it is fresh
 
 
 class PageCache:
@@ -67,7 +68,7 @@ class PageCache:
             page = self._pages.get(key)
             if page is not None:
                 age = self._timer() - page.kept_at
-                if age < self.seconds or (key in self._rendering and age < 2 * self.seconds):
+                if age < page.seconds or (key in self._rendering and age < 2 * page.seconds):
                     return page
             rendering = self._rendering.get(key)
             if rendering is None:
@@ -76,14 +77,24 @@ class PageCache:
         if rendering.wait(self.seconds):
             with self._lock:
                 page = self._pages.get(key)
-                if page is not None and self._timer() - page.kept_at < 2 * self.seconds:
+                if page is not None and self._timer() - page.kept_at < 2 * page.seconds:
                     return page
         return None  # rendered alongside (not claimed: the one in flight still is)
 
-    def put(self, key, headers, body) -> None:
+    def renew(self, key) -> bool:
+        """Claim the render of a copy known to be out of date: True if this request is to
+        render it (then `put` or `abandon` it), False if that render is already in flight."""
+        with self._lock:
+            if key in self._rendering:
+                return False
+            self._rendering[key] = threading.Event()
+            return True
+
+    def put(self, key, headers, body, seconds: float | None = None) -> None:
+        """Keep a copy, fresh for `seconds` (the cache's own period unless given)."""
         with self._lock:
             if len(body) <= self._pages.maxsize:
-                self._pages[key] = Page(headers, body, self._timer())
+                self._pages[key] = Page(headers, body, self._timer(), seconds or self.seconds)
             self._release(key)
 
     def abandon(self, key) -> None:
@@ -178,7 +189,9 @@ def init_app(app: Flask, locale_for) -> None:
         # (inside: the anonymous copies pass every request with a cookie straight on).
         from .personal_pages import PersonalPages
 
-        app.extensions["personal_pages"] = PersonalPages(app, app.wsgi_app, seconds)
+        app.extensions["personal_pages"] = PersonalPages(
+            app, app.wsgi_app, app.config["PERSONAL_PAGE_SECONDS"] or seconds, briefly=seconds
+        )
         app.wsgi_app = PageCacheMiddleware(
             app.extensions["personal_pages"],
             PageCache(seconds),

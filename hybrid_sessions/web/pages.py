@@ -80,14 +80,37 @@ def panel(slug: str):
     except NotFound:
         published = None
     moderator = cookie.signed_in_moderator()
-    return render_template(
+    participant = cookie.joined_participant(panel)
+    context = {
+        "panel": panel,
+        "note": published_shape(published) if published else None,
+        "counts": panels.room_counts(panel.id),
+        "can_moderate": panels.can_moderate(moderator, panel),
+    }
+    kept = personal_pages.current()
+    in_a_room = participant is not None and participant.room_id is not None
+    if (
+        kept is None
+        or not in_a_room
+        or moderator is not None
+        or request.query_string
+        or cookie.has_waiting_messages()
+    ):
+        room_url = url_for("pages.room", slug=slug, room_id=participant.room_id) if in_a_room else None
+        return render_template("panels/panel.html", participant=participant, room_url=room_url, **context)
+    # A joined participant's page differs from everyone else's only by the way back to
+    # their room: rendered once per session and language with a marker there, kept as
+    # briefly as the anonymous copies (the places left and the note change with no edit).
+    mark = kept.marks
+    any_room = url_for("pages.room", slug=slug, room_id=0)
+    body = render_template(
         "panels/panel.html",
-        panel=panel,
-        note=published_shape(published) if published else None,
-        participant=cookie.joined_participant(panel),
-        counts=panels.room_counts(panel.id),
-        can_moderate=panels.can_moderate(moderator, panel),
+        participant=SimpleNamespace(room_id=mark("room_id")),
+        room_url=any_room.removesuffix("0") + mark("room_id"),
+        **context,
     )
+    kept_page = kept.offer(("panel", slug, str(get_locale())), body, panel, briefly=True)
+    return kept_page.fill({"room_id": participant.room_id})
 
 
 class JoinForm(FlaskForm):
@@ -237,7 +260,7 @@ def room(slug: str, room_id: int):
         **{**context, "session_state": {**context["session_state"], "server_time": mark("server_time")}},
         participant=SimpleNamespace(id=mark("participant_id"), display_name=mark("name")),
     )
-    kept_page = kept.offer(("room", slug, room.id, str(get_locale())), body, panel.id, room.id)
+    kept_page = kept.offer(("room", slug, room.id, str(get_locale())), body, panel, room.id)
     return kept_page.fill(
         {
             "name": participant.display_name,

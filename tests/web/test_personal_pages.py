@@ -6,6 +6,7 @@ see a page is checked on every request."""
 
 import re
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -245,9 +246,9 @@ def test_the_console_is_kept_per_host_the_addresses_depend_on_it(app, scenario):
     _html(browser, url)
     _html(browser, url)
     at_address = app.test_client()
-    at_address.set_cookie("session", browser.get_cookie("session").value, domain="127.0.0.1")
+    at_address.set_cookie("session", browser.get_cookie("session").value, domain="192.168.1.20")
     with Renders(app) as rendered:
-        response = at_address.get(url, base_url="http://127.0.0.1:5000")
+        response = at_address.get(url, base_url="http://192.168.1.20:5000")
     assert response.status_code == 200 and rendered == ["moderate/console.html"]
 
 
@@ -278,3 +279,118 @@ def test_under_a_short_cookie_lifetime_a_visitors_cookie_is_renewed_before_it_la
     with Renders(app) as rendered:
         response = browser.get(room)
     assert rendered == ["rooms/room.html"] and "Set-Cookie" in response.headers
+
+
+def _edit(app, scenario, body):
+    response = app.test_client().patch(
+        f"/api/v1/sessions/{scenario['slug']}",
+        json=body,
+        headers={"Authorization": f"Bearer {scenario['moderator_token']}"},
+    )
+    assert response.status_code == 200, response.get_json()
+
+
+def test_an_edit_to_what_the_pages_show_is_on_the_next_reload(app, scenario):
+    # Kept pages live for a minute (PERSONAL_PAGE_SECONDS), so an edit must not wait for
+    # one to expire: the room renamed, the console's room list with it.
+    room = f"/s/{scenario['slug']}/rooms/{scenario['room_b']}"
+    console = f"/s/{scenario['slug']}/moderate"
+    participant, moderator = _joined(app, scenario, "Ola", scenario["room_b"]), _signed_in(app)
+    for browser, path in ((participant, room), (moderator, console)):
+        _html(browser, path)
+        with Renders(app) as rendered:
+            _html(browser, path)
+        assert rendered == []  # kept
+    _edit(app, scenario, {"rooms": [{"id": scenario["room_b"], "name": "Mieszkania <dla> seniorów"}]})
+    for browser, path in ((participant, room), (moderator, console)):
+        with Renders(app) as rendered:
+            page = _html(browser, path)
+        assert rendered and "Mieszkania &lt;dla&gt; seniorów" in page
+        with Renders(app) as rendered:
+            assert "Mieszkania &lt;dla&gt; seniorów" in _html(browser, path)
+        assert rendered == []  # kept again, as edited
+    # The session's own fields too: the title on both pages.
+    _edit(app, scenario, {"title": "Nowy tytuł"})
+    assert "Nowy tytuł" in _html(participant, room) and "Nowy tytuł" in _html(moderator, console)
+
+
+def test_posts_votes_and_joins_leave_the_kept_pages_alone(app, scenario, sock):
+    # What the live connection brings does not make a hall's reloads render again.
+    room = f"/s/{scenario['slug']}/rooms/{scenario['room_b']}"
+    participant = _joined(app, scenario, "Ala", scenario["room_b"])
+    _html(participant, room)
+    ola = sock(token=scenario["ola"][1])
+    assert ola.emit("room:join", {"room_id": scenario["room_b"]}, callback=True)["ok"]
+    ack = ola.emit(
+        "rec:post",
+        {"room_id": scenario["room_b"], "client_id": str(uuid.uuid4()), "text": "Więcej ławek"},
+        callback=True,
+    )
+    assert ack["ok"], ack
+    voter = sock(flask_client=participant)
+    assert voter.emit("room:join", {"room_id": scenario["room_b"]}, callback=True)["ok"]
+    vote = voter.emit("rec:vote", {"recommendation_id": ack["recommendation"]["id"]}, callback=True)
+    assert vote["ok"], vote
+    _joined(app, scenario, "Jan", scenario["room_b"])
+    with Renders(app) as rendered:
+        _html(participant, room)
+    assert rendered == []
+
+
+def test_the_timer_closing_the_rooms_renders_the_pages_again(app, scenario):
+    from hybrid_sessions.services import phases
+
+    room = f"/s/{scenario['slug']}/rooms/{scenario['room_b']}"
+    participant = _joined(app, scenario, "Ola", scenario["room_b"])
+    _edit(app, scenario, {"rooms_close_at": (datetime.now(UTC) + timedelta(minutes=5)).isoformat()})
+    assert 'data-phase="rooms_open"' in _html(participant, room)
+    with app.app_context():
+        assert phases.expire_due(datetime.now(UTC) + timedelta(minutes=6))
+    assert 'data-phase="rooms_closed"' in _html(participant, room)
+
+
+def test_a_console_opened_on_the_servers_own_machine_shows_its_addresses_as_they_are_now(app, scenario):
+    # On the venue laptop (PUBLIC_URL unset, opened at localhost) the console lists the
+    # machine's network addresses for phones; after a change of Wi-Fi they differ, so
+    # that console is kept for PAGE_CACHE_SECONDS, not for the hour the others are.
+    kept = app.extensions["personal_pages"]
+    clock = {"now": 1000.0}
+    kept.pages._timer = lambda: clock["now"]
+    room = f"/s/{scenario['slug']}/rooms/{scenario['room_b']}"
+    console = f"/s/{scenario['slug']}/moderate"
+    participant, moderator = _joined(app, scenario, "Ola", scenario["room_b"]), _signed_in(app)
+    at_address = app.test_client()
+    at_address.set_cookie("session", moderator.get_cookie("session").value, domain="192.168.1.20")
+
+    def reload(browser, path, **kwargs):
+        with Renders(app) as rendered:
+            assert browser.get(path, **kwargs).status_code == 200
+        return rendered
+
+    lan = {"base_url": "http://192.168.1.20:5000"}
+    reload(participant, room), reload(moderator, console), reload(at_address, console, **lan)
+    clock["now"] += 60
+    assert reload(moderator, console) == ["moderate/console.html"]  # addresses read anew
+    assert reload(participant, room) == [] and reload(at_address, console, **lan) == []
+
+
+def test_a_joined_participants_panel_page_leads_back_to_their_own_room(app, scenario):
+    panel = f"/s/{scenario['slug']}"
+    in_a = _joined(app, scenario, "Ewa", scenario["room_a"])
+    in_b = _joined(app, scenario, "Ola", scenario["room_b"])
+    page_a = _html(in_a, panel)  # rendered and kept
+    with Renders(app) as rendered:
+        page_b = _html(in_b, panel)  # filled in from the kept page
+    assert rendered == []
+    back = re.compile(r'<a class="button" href="([^"]+)">')
+    assert back.search(page_a).group(1) == f"{panel}/rooms/{scenario['room_a']}"
+    assert back.search(page_b).group(1) == f"{panel}/rooms/{scenario['room_b']}"
+    assert page_b == _fresh_render(app, in_b, panel)
+    # A visitor who has not joined, and a moderator (who gets the console link), are
+    # rendered for.
+    stranger, signed_in = app.test_client(), _signed_in(app)
+    with Renders(app) as rendered:
+        stranger = _html(stranger, panel)
+        moderator = _html(signed_in, panel)
+    assert rendered == ["panels/panel.html", "panels/panel.html"]
+    assert f"{panel}/join" in stranger and f"{panel}/moderate" in moderator
