@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from config import TestingConfig
-from hybrid_sessions import create_app
+from hybrid_sessions import create_app, quick_reads
 from hybrid_sessions.extensions import db, socketio
 from hybrid_sessions.live import suggestions
 from hybrid_sessions.models import Moderator, Participant
@@ -78,6 +78,9 @@ def app(tmp_path, app_config):
         db.drop_all()
         db.create_all()
     yield app
+    # The quick reads keep connections of their own, outside the pool: closed, or a
+    # PostgreSQL run runs out of connections a few hundred tests in.
+    quick_reads.close(app)
     with app.app_context():
         db.session.remove()
         db.drop_all()

@@ -1,9 +1,10 @@
 """Participants' socket events: entering a breakout room, posting, +1, withdrawing
 (CONTRACT.md section 4)."""
 
+from flask import current_app
 from flask_socketio import join_room, leave_room, rooms
 
-from .. import schemas
+from .. import quick_reads, schemas
 from ..services import panels, participants, recommendations, snapshots
 from ..services.shapes import anonymised, rec_shape
 from . import broadcast, channels, rate_limits
@@ -17,7 +18,9 @@ def room_join(data: schemas.RoomJoin) -> dict:
     if data.since is not None:
         # Coming back to one's own room (a reconnect, the page's periodic catch-up):
         # nothing changes, so nobody else is told and two statements answer it.
-        found = snapshots.room_return(data.room_id, list(me().participants.values()), data.since)
+        found = snapshots.room_return(
+            data.room_id, list(me().participants.values()), data.since, quick_reads.of(current_app)
+        )
         if found is not None:
             panel_id, snapshot = found
             join_room(channels.breakout(data.room_id))

@@ -179,8 +179,14 @@ def issue_moderator_token(moderator: Moderator, days: float = 30) -> str:
     return token
 
 
+def plausible_token(token: object) -> bool:
+    """Worth hashing and looking up: a non-empty string of at most 200 characters (what a
+    client sends is checked before any work is done for it)."""
+    return isinstance(token, str) and 0 < len(token) <= 200
+
+
 def moderator_for_token(token: object) -> Moderator | None:
-    if not isinstance(token, str) or not token or len(token) > 200:
+    if not plausible_token(token):
         return None
     return db.session.scalar(
         sa.select(Moderator)
@@ -216,7 +222,7 @@ def participant_places(tokens: list[object]) -> dict[int, int]:
     """Session id -> participant id for these participant tokens (unknown ones left out),
     in one query of two columns: every socket connection asks this, and a venue's worth
     of them arrive within seconds when its Wi-Fi comes back."""
-    hashes = [hash_token(t) for t in tokens if isinstance(t, str) and t and len(t) <= 200]
+    hashes = [hash_token(t) for t in tokens if plausible_token(t)]
     if not hashes:
         return {}
     rows = db.session.execute(_PLACES, {"hashes": hashes})
@@ -229,7 +235,24 @@ _PLACES = sa.select(Participant.panel_id, Participant.id).where(
 )
 
 
+# One token's place, for `participant_place`.
+_PLACE = sa.select(Participant.panel_id, Participant.id).where(
+    Participant.token_hash == sa.bindparam("token_hash")
+)
+
+
+def participant_place(token: object, reads) -> dict[int, int] | None:
+    """`participant_places` for one token through `reads` (quick_reads.Reads): every
+    participant's socket connection asks this. None when the quick read found nothing
+    or failed: the caller then asks `participant_places`, which tells a moderator's or
+    an unknown token from a broken connection."""
+    if not plausible_token(token):
+        return None
+    row = reads.first(_PLACE, {"token_hash": hash_token(token)})
+    return {row[0]: row[1]} if row is not None else None
+
+
 def participant_for_token(token: object) -> Participant | None:
-    if not isinstance(token, str) or not token or len(token) > 200:
+    if not plausible_token(token):
         return None
     return db.session.scalar(sa.select(Participant).where(Participant.token_hash == hash_token(token)))

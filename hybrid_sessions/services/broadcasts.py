@@ -57,7 +57,13 @@ def _latest_to_session() -> sa.Select:
 
 @functools.cache
 def _latest_to_room() -> sa.Select:
-    return _latest(sa.or_(Broadcast.room_id.is_(None), Broadcast.room_id == sa.bindparam("room_id")))
+    return _latest(reaching(sa.bindparam("room_id")))
+
+
+def reaching(room_id) -> sa.ColumnElement[bool]:
+    """Broadcasts that reached the room `room_id` (a value, a bind parameter or a column):
+    the ones to the whole session and the ones to that room."""
+    return sa.or_(Broadcast.room_id.is_(None), Broadcast.room_id == room_id)
 
 
 def _latest(reaches) -> sa.Select:

@@ -63,6 +63,9 @@ REC_COLUMNS = (
     Recommendation.seq,
     Recommendation.erased_at,
 )
+# Where the one column with a type to convert sits in those rows (read past the ORM,
+# snapshots._quick_return converts it).
+REC_CREATED_AT = REC_COLUMNS.index(Recommendation.created_at)
 
 
 def rec_shapes(*criteria) -> list[dict]:
@@ -80,20 +83,25 @@ def rec_shapes(*criteria) -> list[dict]:
     return [_rec(*row) for row in rows]
 
 
-def rec_shapes_and_votes(participant_id: int, *criteria) -> tuple[list[dict], list[int]]:
-    """Like `rec_shapes`, and which of those posts the participant has +1-ed, in the same
-    statement: a catch-up is one query."""
+def rec_select_with_votes(voter) -> sa.Select:
+    """The posts' columns and whether `voter` (a participant id or a bind parameter) has
+    +1-ed each, oldest first; the caller adds its criteria. A caller on a hot path builds
+    it once with bind parameters (`snapshots.room_return`); `shapes_and_votes` reads
+    the rows."""
     voted = (
         sa.exists()
-        .where(Vote.recommendation_id == Recommendation.id, Vote.participant_id == participant_id)
+        .where(Vote.recommendation_id == Recommendation.id, Vote.participant_id == voter)
         .label("voted")
     )
-    rows = db.session.execute(
+    return (
         sa.select(*REC_COLUMNS, voted)
         .join(Participant, Recommendation.author_id == Participant.id)
-        .where(*criteria)
         .order_by(Recommendation.id)
-    ).all()
+    )
+
+
+def shapes_and_votes(rows: list) -> tuple[list[dict], list[int]]:
+    """The rows of `rec_select_with_votes` as post shapes and the ids of those +1-ed."""
     return [_rec(*row[:-1]) for row in rows], [row[0] for row in rows if row[-1]]
 
 

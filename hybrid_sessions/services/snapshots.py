@@ -6,14 +6,23 @@ so a change committed in between is both in the list and above `seq`, never in n
 """
 
 import functools
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
+from .. import quick_reads
 from ..extensions import db
 from ..links import public_url
-from ..models import BreakoutRoom, Note, NoteVersion, Panel, Participant, Recommendation
+from ..models import BreakoutRoom, Broadcast, Note, NoteVersion, Panel, Participant, Recommendation
 from . import broadcasts, notes, panels, phases, placement, recommendations
-from .shapes import anonymised, panel_shape, rec_shapes_and_votes, room_shape
+from .shapes import (
+    REC_CREATED_AT,
+    anonymised,
+    panel_shape,
+    rec_select_with_votes,
+    room_shape,
+    shapes_and_votes,
+)
 
 
 def published_link(slug: str, number: int) -> dict:
@@ -95,42 +104,83 @@ def room_snapshot(
     }
 
 
-def room_return(room_id: int, participant_ids: list[int], since: int) -> tuple[int, dict] | None:
+def room_return(room_id: int, participant_ids: list[int], since: int, reads=None) -> tuple[int, dict] | None:
     """The room:join ack for a participant coming back, with `since`, to the room they
     are in: after a dropped connection, and on every page's periodic catch-up.
 
     When a venue's Wi-Fi comes back, a thousand of these arrive within two seconds, so
-    this is three statements however much changed: one reads the room, its session (with
-    its sequence number and latest published version), the room's presence (in the room /
-    remote) and the participant (checking they are in this room and not erased); one
-    reads the posts changed since, with the participant's +1s; one the room's latest
-    broadcast. None when this is no such return (no such
-    room, not a participant of its session, erased, in another room or none): the
+    this is two statements however much changed: one reads the room, its session (with
+    its sequence number, latest published version and the id of the latest broadcast to
+    the room), the room's presence (in the room / remote) and the participant (checking
+    they are in this room and not erased); one reads the posts changed since, with the
+    participant's +1s. A third loads the broadcast when there is one. With `reads`
+    (quick_reads.Reads) and one participant, as every participant's socket has, they
+    run past the ORM: its session and statement handling were four fifths of a
+    return's time, the queries themselves a fifth. None when this is no such return (no
+    such room, not a participant of its session, erased, in another room or none): the
     caller then takes the full path, which moves them or says why not. Otherwise the
     session's id and the ack.
     """
     if not participant_ids:
         return None
+    if reads is not None and len(participant_ids) == 1:
+        found = _quick_return(reads, room_id, participant_ids[0], since)
+        if found is not None:
+            return found
+        # Not found, or the read failed: the ORM answers either way.
     row = db.session.execute(
-        _return_statement(), {"room_id": room_id, "participant_ids": list(participant_ids)}
+        _return_statement(False), {"room_id": room_id, "participant_ids": list(participant_ids)}
     ).first()
     if row is None:
         return None
-    recs, voted = rec_shapes_and_votes(
-        row.participant_id,
-        Recommendation.room_id == sa.bindparam("room_id", row.id),
-        Recommendation.panel_id == sa.bindparam("panel_id", row.panel_id),
-        Recommendation.seq > sa.bindparam("since", since),
+    recs, voted = shapes_and_votes(
+        db.session.execute(
+            _catch_up_statement(),
+            {"voter": row.participant_id, "room_id": row.id, "panel_id": row.panel_id, "since": since},
+        ).all()
     )
-    # What the full ack also carries (presence, phase, the latest broadcast), counted as
-    # placement.presence counts, so both answers stay the same (a test compares them).
-    # The session and the room's presence came with the first statement: a separate
-    # read of each, with the whole session's presence grouped, was ~40 % of a return.
-    panel = row.Panel
+    # Usually there is none: the first statement said so, and no third one is run.
+    broadcast = db.session.get(Broadcast, row.latest_broadcast) if row.latest_broadcast else None
+    return row.panel_id, _return_ack(row, row.Panel, recs, voted, since, broadcast)
+
+
+def _quick_return(reads, room_id: int, participant_id: int, since: int) -> tuple[int, dict] | None:
+    """`room_return` through `reads`: the same statements, with the panel's columns
+    instead of the Panel object, and the values the column types would convert
+    (UTC times, SQLite's 0/1 booleans) converted here."""
+    statement = _return_statement(True)
+    found = reads.first(statement, {"room_id": room_id, "participant_id": participant_id})
+    if found is None:
+        return None
+    row = SimpleNamespace(**dict(zip(statement.selected_columns.keys(), found, strict=True)))
+    row.rooms_close_at = quick_reads.utc(row.rooms_close_at)
+    row.anonymous = bool(row.anonymous)
+    params = {"voter": row.participant_id, "room_id": row.id, "panel_id": row.panel_id, "since": since}
+    rows = reads.all(_catch_up_statement(), params)
+    if rows is None:
+        return None
+    rows = [(*r[:REC_CREATED_AT], quick_reads.utc(r[REC_CREATED_AT]), *r[REC_CREATED_AT + 1 :]) for r in rows]
+    recs, voted = shapes_and_votes(rows)
+    broadcast = None
+    if row.latest_broadcast:
+        found = reads.first(_broadcast_statement(), {"broadcast_id": row.latest_broadcast})
+        if found is None:
+            return None
+        broadcast = SimpleNamespace(
+            id=found[0], text=found[1], room_id=found[2], sent_at=quick_reads.utc(found[3])
+        )
+    return row.panel_id, _return_ack(row, row, recs, voted, since, broadcast)
+
+
+def _return_ack(row, panel, recs: list[dict], voted: list[int], since: int, broadcast) -> dict:
+    """What the full ack also carries (presence, phase, the latest broadcast), counted as
+    placement.presence counts, so both answers stay the same (a test compares them).
+    The session and the room's presence came with the first statement: a separate read
+    of each, with the whole session's presence grouped, was ~40 % of a return."""
     here = placement.Presence(row.in_room, row.remote)
     if panel.anonymous:
         recs = [anonymised(r, row.participant_id) for r in recs]
-    return row.panel_id, {
+    return {
         "room": room_shape(row, here.total, here),
         "recommendations": recs,
         "since": since,
@@ -139,14 +189,23 @@ def room_return(room_id: int, participant_ids: list[int], since: int) -> tuple[i
         "voted": sorted(voted),
         "published": published_link(row.slug, row.published) if row.published else None,
         "session": session_state(panel),
-        "broadcast": broadcasts.broadcast_shape(broadcasts.latest(panel, row.id)),
+        "broadcast": broadcasts.broadcast_shape(broadcast),
     }
 
 
 @functools.cache
-def _return_statement():
+def _broadcast_statement():
+    return sa.select(Broadcast.id, Broadcast.text, Broadcast.room_id, Broadcast.sent_at).where(
+        Broadcast.id == sa.bindparam("broadcast_id")
+    )
+
+
+@functools.cache
+def _return_statement(quick: bool):
     """`room_return`'s first statement, built once: building it (an alias, three correlated
-    subqueries) cost more than running it, ~2 ms a call."""
+    subqueries) cost more than running it, ~2 ms a call. The quick one (for
+    quick_reads.Reads) reads the panel's columns rather than the Panel object, for one
+    participant id rather than a list (a list is expanded per call, not compiled once)."""
     me = sa.orm.aliased(Participant)
 
     def present(attendance: str):
@@ -158,6 +217,13 @@ def _return_statement():
             .scalar_subquery()
         )
 
+    # As broadcasts.latest(panel, room) finds it: the newest that reached this room.
+    latest_broadcast = (
+        sa.select(sa.func.max(Broadcast.id))
+        .where(Broadcast.panel_id == BreakoutRoom.panel_id, broadcasts.reaching(BreakoutRoom.id))
+        .correlate(BreakoutRoom)
+        .scalar_subquery()
+    )
     published = (
         sa.select(sa.func.max(NoteVersion.number))
         .join(Note, Note.id == NoteVersion.note_id)
@@ -174,12 +240,17 @@ def _return_statement():
             BreakoutRoom.facilitator,
             BreakoutRoom.capacity,
             BreakoutRoom.call_url,
-            Panel,
+            *(
+                (Panel.phase, Panel.rooms_close_at, Panel.stream_url, Panel.assignment, Panel.anonymous)
+                if quick
+                else (Panel,)
+            ),
             Panel.slug,
             Panel.change_seq.label("seq"),  # read before the posts: see the module docstring
             present(Participant.IN_ROOM).label("in_room"),
             present(Participant.REMOTE).label("remote"),
             published.label("published"),
+            latest_broadcast.label("latest_broadcast"),
             me.id.label("participant_id"),
             me.display_name,
         )
@@ -187,9 +258,22 @@ def _return_statement():
         .join(me, sa.and_(me.panel_id == BreakoutRoom.panel_id, me.room_id == BreakoutRoom.id))
         .where(
             BreakoutRoom.id == sa.bindparam("room_id"),
-            me.id.in_(sa.bindparam("participant_ids", expanding=True)),
+            me.id == sa.bindparam("participant_id")
+            if quick
+            else me.id.in_(sa.bindparam("participant_ids", expanding=True)),
             me.erased_at.is_(None),
         )
+    )
+
+
+@functools.cache
+def _catch_up_statement():
+    """`room_return`'s second statement, the room's posts changed since, with the
+    participant's +1s, built once (building it per return cost about as much as running it)."""
+    return rec_select_with_votes(sa.bindparam("voter")).where(
+        Recommendation.room_id == sa.bindparam("room_id"),
+        Recommendation.panel_id == sa.bindparam("panel_id"),
+        Recommendation.seq > sa.bindparam("since"),
     )
 
 

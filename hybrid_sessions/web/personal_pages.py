@@ -11,16 +11,20 @@ differ (and, on the console, the moderator's e-mail, the CSRF token and the
 addresses, which depend on the Host the console was opened at).
 
 So the view renders a page once per page, language (and Host) with markers where those
-values go and offers it here; this middleware keeps it for PAGE_CACHE_SECONDS and, for
-the next visitor, checks the signed cookie itself, checks who may see the page with one
-query, fills the markers in and answers. What everyone shares may be up to
-PAGE_CACHE_SECONDS old, like the anonymous copies (web/page_cache.py), and the page's
-live connection corrects it at once (room:join and session:watch carry the state as it
-is); who may see the page is checked on every request, against the database, never
+values go and offers it here; this middleware keeps it for PERSONAL_PAGE_SECONDS (an
+hour) and, for the next visitor, checks the signed cookie itself, checks who may see
+the page with one query, fills the markers in and answers. That query also reads the
+session's page revision, which every edit to what the pages show moves on
+(models/page_revision.py): a copy rendered before a room was renamed or the phase
+changed is rendered again by the next request, in every process. What the page's live
+connection brings anyway — posts, the people in each room, the clock — may be as old as
+the copy, and room:join and session:watch correct it at once. A hundred rooms' copies
+re-rendered every 2 s took half the one event loop of a hall of 1,000 reloading
+(benchmarks/README.md, P11 at full scale); now each renders once an hour, or once after
+an edit. Who may see the page is checked on every request, against the database, never
 kept. Anything unusual — no kept copy yet, a query string, flashed messages waiting, a
 cookie that Flask should refresh, a participant placed elsewhere, a moderator who is
-also a participant of the page — goes to Flask for a full render, which is always
-right.
+also a participant of the page — goes to Flask for a full render, which is always right.
 
 The markers carry a random per-process nonce, so no text anyone types can pose as one.
 A marker in double quotes is a value inside the page's JSON (`tojson`) and is replaced,
@@ -28,7 +32,6 @@ quotes included, by its JSON; a bare one is HTML text and is replaced by its esc
 text.
 """
 
-import contextlib
 import re
 import secrets
 import time
@@ -42,8 +45,8 @@ from markupsafe import escape
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
 
-from .. import cookie
-from ..models import Moderator, Participant, panel_moderators
+from .. import cookie, quick_reads
+from ..models import Moderator, Panel, Participant, panel_moderators
 from ..models.types import utcnow
 from ..services import accounts
 from .page_cache import PageCache, answered
@@ -54,6 +57,8 @@ OFFER = "hybrid_sessions.personal_pages.offer"
 
 ROOM_PATH = re.compile(r"/s/([^/]+)/rooms/([0-9]+)\Z")
 CONSOLE_PATH = re.compile(r"/s/([^/]+)/moderate\Z")
+PANEL_PATH = re.compile(r"/s/([^/]+)\Z")
+PATHS = (("room", ROOM_PATH), ("console", CONSOLE_PATH), ("panel", PANEL_PATH))
 
 # Flask re-signs a permanent session cookie on every response, which is what keeps it
 # alive for PERMANENT_SESSION_LIFETIME after the last visit. A kept page sends no cookie,
@@ -73,6 +78,8 @@ class Facts:
     headers: tuple
     panel_id: int
     room_id: int | None = None
+    # The session's page_revision the page was rendered at (models/page_revision.py).
+    revision: int = 0
 
 
 class Markers:
@@ -120,22 +127,33 @@ class MarkedPage:
 class PersonalPages:
     """WSGI middleware: kept personal pages in front of `wsgi_app`."""
 
-    def __init__(self, app: Flask, wsgi_app, seconds: float):
+    def __init__(self, app: Flask, wsgi_app, seconds: float, briefly: float):
         self.wsgi_app = wsgi_app
         self.pages = PageCache(seconds)
+        # How long a page that shows what may change without an edit is kept.
+        self.briefly = briefly
         self.marks = Markers()
         self._app = app
         self._serializer: URLSafeTimedSerializer | None = None
         self._verified: dict = {}
-        self._reads: Reads | None = None
+        self._reads: quick_reads.Reads | None = None
         self._csrf_tokens: dict = {}
         # Prebuilt once: building a statement costs more than running it.
-        self._participant = sa.select(
-            Participant.id, Participant.panel_id, Participant.room_id, Participant.display_name
-        ).where(Participant.token_hash == sa.bindparam("token_hash"))
+        self._participant = (
+            sa.select(
+                Participant.id,
+                Participant.panel_id,
+                Participant.room_id,
+                Participant.display_name,
+                Panel.page_revision,
+            )
+            .join(Panel, Panel.id == Participant.panel_id)
+            .where(Participant.token_hash == sa.bindparam("token_hash"))
+        )
         self._moderator = (
-            sa.select(Moderator.email)
+            sa.select(Moderator.email, Panel.page_revision)
             .join(panel_moderators, panel_moderators.c.moderator_id == Moderator.id)
+            .join(Panel, Panel.id == panel_moderators.c.panel_id)
             .where(
                 Moderator.id == sa.bindparam("moderator_id"),
                 Moderator.session_epoch == sa.bindparam("epoch"),
@@ -146,36 +164,49 @@ class PersonalPages:
 
     # --- the view's side (inside Flask) ------------------------------------------------
 
-    def offer(self, key: tuple, body: str, panel_id: int, room_id: int | None = None) -> "MarkedPage":
-        """Keep `body` (rendered with markers) under `key` once Flask has answered 200;
-        returns it cut at the markers, for the view to fill in for this visitor."""
+    def offer(
+        self, key: tuple, body: str, panel: Panel, room_id: int | None = None, briefly: bool = False
+    ) -> "MarkedPage":
+        """Keep `body` (rendered with markers from `panel` as loaded) under `key` once
+        Flask has answered 200 — for PAGE_CACHE_SECONDS only if `briefly` (it shows
+        something no edit changes, which may change meanwhile); returns it cut at the
+        markers, for the view to fill in for this visitor."""
         page = self.marks.split(body)
         slot = request.environ.get(OFFER)
         if slot is not None:
-            slot.update(key=key, page=page, panel_id=panel_id, room_id=room_id)
-            # The engine of this app (known only inside an app context).
+            # The revision as loaded, before rendering: an edit committed meanwhile
+            # makes this copy out of date at once, not after it expires.
+            slot.update(
+                key=key,
+                page=page,
+                panel_id=panel.id,
+                room_id=room_id,
+                revision=panel.page_revision,
+                seconds=self.briefly if briefly else None,
+            )
+            # The app's quick reads (its engine is known only inside an app context).
             if self._reads is None:
-                from ..extensions import db
-
-                self._reads = Reads(db.engine)
+                self._reads = quick_reads.of(self._app)
         return page
 
     # --- the middleware ----------------------------------------------------------------
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        room = ROOM_PATH.match(path)
-        console = None if room else CONSOLE_PATH.match(path)
-        if room is None and console is None:
+        kind, match = next(
+            ((kind, match) for kind, pattern in PATHS if (match := pattern.match(path)) is not None),
+            (None, None),
+        )
+        if match is None:
             # Every other request (the live connections' long-polling among them)
             # passes straight on.
             return self.wsgi_app(environ, start_response)
-        answer = self._kept(environ, start_response, room, console)
+        answer = self._kept(environ, start_response, kind, match)
         if answer is not None:
             return answer
         return self._through(environ, start_response)
 
-    def _kept(self, environ, start_response, room, console):
+    def _kept(self, environ, start_response, kind: str, match):
         method = environ.get("REQUEST_METHOD")
         if method not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
             return None
@@ -186,46 +217,60 @@ class PersonalPages:
         if visitor is None:
             return None
         locale = self._locale(environ, visitor.lang)
-        if room is not None:
-            if visitor.moderator_id is not None:
-                return None  # the page then carries a sign-out form: Flask renders it
-            key = ("room", room.group(1), int(room.group(2)), locale)
-        else:
+        if kind == "console":
             if visitor.moderator_id is None or visitor.csrf is None:
                 return None
-            key = ("console", console.group(1), locale, environ.get("HTTP_HOST", ""))
+            key = ("console", match.group(1), locale, environ.get("HTTP_HOST", ""))
+        elif visitor.moderator_id is not None:
+            return None  # the page then carries a sign-out form: Flask renders it
+        elif kind == "room":
+            key = ("room", match.group(1), int(match.group(2)), locale)
+        else:
+            key = ("panel", match.group(1), locale)
         page = self.pages.get(key)
         if page is None:
             environ[OFFER + ".claimed"] = key
             return None
         facts: Facts = page.headers
-        values = self._values(visitor, facts, room is not None)
-        if values is None:
+        found = self._values(visitor, facts, kind)
+        if found is None:
+            return None
+        values, revision = found
+        # An edit since this copy was rendered (a room renamed, the phase changed): the
+        # first request to see it renders the page again; the others keep getting this
+        # copy for the moment that takes.
+        if revision != facts.revision and self.pages.renew(key):
+            environ[OFFER + ".claimed"] = key
             return None
         body = page.body.fill(values)
         start_response("200 OK", [*facts.headers, ("Content-Length", str(len(body)))])
         return [b"" if method == "HEAD" else body]
 
-    def _values(self, visitor, facts: Facts, is_room: bool) -> dict | None:
-        """This visitor's values, or None if the kept page is not theirs to see."""
+    def _values(self, visitor, facts: Facts, kind: str) -> tuple[dict, int] | None:
+        """This visitor's values and the session's page revision, or None if the kept
+        page is not theirs to see."""
         if self._reads is None:
             return None
-        if is_room:
+        if kind != "console":
             token = visitor.tokens.get(str(facts.panel_id))
-            if not isinstance(token, str) or not token or len(token) > 200:
+            if not accounts.plausible_token(token):
                 return None
             row = self._reads.first(self._participant, {"token_hash": accounts.hash_token(token)})
-            # Placed in another room (or none): the view redirects; Flask does it.
-            if row is None or row[1] != facts.panel_id or row[2] != facts.room_id:
+            if row is None or row[1] != facts.panel_id:
                 return None
-            return {"participant_id": row[0], "name": row[3], "server_time": utcnow().isoformat()}
+            if kind == "panel":  # the way back to their room; in none, Flask renders
+                return ({"room_id": row[2]}, row[4]) if row[2] is not None else None
+            # Placed in another room (or none): the view redirects; Flask does it.
+            if row[2] != facts.room_id:
+                return None
+            return {"participant_id": row[0], "name": row[3], "server_time": utcnow().isoformat()}, row[4]
         row = self._reads.first(
             self._moderator,
             {"moderator_id": visitor.moderator_id, "epoch": visitor.epoch, "panel_id": facts.panel_id},
         )
         if row is None:
             return None
-        return {"email": row[0], "csrf_token": self._csrf(visitor.csrf)}
+        return {"email": row[0], "csrf_token": self._csrf(visitor.csrf)}, row[1]
 
     def _through(self, environ, start_response):
         """Flask renders; a page its view offered is kept once the answer is a 200."""
@@ -244,7 +289,8 @@ class PersonalPages:
                 for name, value in answer["headers"]
                 if name.lower() not in ("set-cookie", "content-length")
             )
-            self.pages.put(slot["key"], Facts(headers, slot["panel_id"], slot["room_id"]), slot["page"])
+            facts = Facts(headers, slot["panel_id"], slot["room_id"], slot["revision"])
+            self.pages.put(slot["key"], facts, slot["page"], slot["seconds"])
             kept = slot["key"] == claimed
         if claimed is not None and not kept:
             self.pages.abandon(claimed)
@@ -305,61 +351,6 @@ class PersonalPages:
             self._csrf_tokens.clear()
         self._csrf_tokens[raw] = (token, now)
         return token
-
-
-class Reads:
-    """The access check's own database connections, taken out of the app's pool and
-    kept, in autocommit mode: one statement each, no transaction to begin or end, no
-    ping on every checkout (`pool_pre_ping`), no SQLAlchemy execution machinery — the
-    check was a quarter of a kept page's time through an ordinary connection. A
-    connection that fails is dropped (the request goes to Flask, which reconnects)."""
-
-    KEEP = 8
-
-    def __init__(self, engine):
-        self._engine = engine
-        self._idle: list = []
-        self._sql: dict = {}
-
-    def first(self, statement, params: dict) -> tuple | None:
-        sql, names = self._compiled(statement)
-        connection = self._idle.pop() if self._idle else self._open()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(sql, tuple(params[name] for name in names) if names is not None else params)
-            row = cursor.fetchone()
-            cursor.close()
-        except Exception:
-            self._drop(connection)
-            return None
-        if len(self._idle) < self.KEEP:
-            self._idle.append(connection)
-        else:
-            self._drop(connection)
-        return row
-
-    @staticmethod
-    def _drop(connection) -> None:
-        with contextlib.suppress(Exception):  # already broken: nothing left to release
-            connection.close()
-
-    def _compiled(self, statement):
-        known = self._sql.get(id(statement))
-        if known is None:
-            compiled = statement.compile(dialect=self._engine.dialect)
-            names = list(compiled.positiontup) if compiled.positional else None
-            known = self._sql[id(statement)] = (str(compiled), names)
-        return known
-
-    def _open(self):
-        pooled = self._engine.raw_connection()
-        pooled.detach()  # ours now: never handed back to the pool in autocommit mode
-        connection = pooled.dbapi_connection
-        if self._engine.dialect.name == "sqlite":
-            connection.isolation_level = None
-        else:
-            connection.autocommit = True
-        return connection
 
 
 def current() -> PersonalPages | None:

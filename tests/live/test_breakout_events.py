@@ -152,6 +152,20 @@ def test_broadcast_to_one_room_reaches_that_room_and_the_moderators_only(live, s
     join = late.emit("room:join", {"room_id": live["room_b"]}, callback=True)
     assert join["broadcast"]["text"] == "Sala B: podsumujcie"
     assert live["ewa_sock"].emit("room:join", {"room_id": live["room_a"]}, callback=True)["broadcast"] is None
+    # Coming back with `since` (a dropped Wi-Fi, the page's catch-up) answers the same.
+    seq = join["seq"]
+    assert late.emit("room:join", {"room_id": live["room_b"], "since": seq}, callback=True)["broadcast"][
+        "text"
+    ] == ("Sala B: podsumujcie")
+    back = live["ewa_sock"].emit("room:join", {"room_id": live["room_a"], "since": seq}, callback=True)
+    assert back["ok"] and back["broadcast"] is None
+    # A later one to everyone is the latest in both rooms.
+    assert live["mod"].emit("session:broadcast", {"slug": live["slug"], "text": "Wracamy"}, callback=True)[
+        "ok"
+    ]
+    for client, room in ((late, live["room_b"]), (live["ewa_sock"], live["room_a"])):
+        back = client.emit("room:join", {"room_id": room, "since": seq}, callback=True)
+        assert back["broadcast"]["text"] == "Wracamy"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 281])

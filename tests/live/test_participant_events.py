@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from flask.sessions import SecureCookieSessionInterface
 
 
 def _events(client, name):
@@ -50,6 +51,32 @@ def test_the_join_cookie_also_signs_the_browser_in(app, sock, scenario):
     assert client.is_connected()
     ack = client.emit("room:join", {"room_id": scenario["room_b"]}, callback=True)
     assert ack["ok"] and ack["participant"]["display_name"] == "Zoś"
+
+
+def test_a_browsers_cookie_is_verified_once_per_socket_not_per_event(app, sock, scenario, monkeypatch):
+    # A venue's browsers reconnecting: each event after the connect reuses the socket's
+    # copy of the session instead of verifying the cookie again (issue 15, P9).
+    browser = app.test_client()
+    browser.post(
+        f"/s/{scenario['slug']}/join",
+        data={"display_name": "Zoś", "attendance": "in_room", "room_id": scenario["room_b"]},
+    )
+    opened = []
+    real = SecureCookieSessionInterface.open_session
+
+    def counting(self, app_, request):
+        opened.append(request.path)
+        return real(self, app_, request)
+
+    monkeypatch.setattr(SecureCookieSessionInterface, "open_session", counting)
+    client = sock(flask_client=browser)
+    for _ in range(3):
+        ack = client.emit("room:join", {"room_id": scenario["room_b"]}, callback=True)
+        assert ack["ok"] and ack["participant"]["display_name"] == "Zoś"
+    assert len(opened) == 1
+    # Pages still read the cookie on every request.
+    assert browser.get(f"/s/{scenario['slug']}").status_code == 200
+    assert len(opened) == 2
 
 
 def test_room_join_answers_the_room_and_its_posts(make, sock, scenario):
