@@ -103,10 +103,22 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     # Handlers must be declared before the first init_app: Flask-SocketIO keeps them
     # for later apps (every test makes one) only if no server existed at declaration.
     live.register(app)
+    from .live.room_index import manager_for
+    from .live.socket_session import SocketAwareSessionInterface
+
+    app.session_interface = SocketAwareSessionInterface()
+
+    manager = manager_for(app.config["MESSAGE_QUEUE_URL"], app.config["MESSAGE_QUEUE_CHANNEL"])
+    # Ours (the framework's, with an index of each socket's rooms), or Flask-SocketIO's own.
+    queue = (
+        {"client_manager": manager}
+        if manager is not None
+        else {"channel": app.config["MESSAGE_QUEUE_CHANNEL"]}
+    )
     socketio.init_app(
         app,
         message_queue=app.config["MESSAGE_QUEUE_URL"],
-        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
+        **queue,
         max_http_buffer_size=app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
         serializer=TextPacket,
         async_mode=app.config.get("ASYNC_MODE"),
