@@ -233,6 +233,7 @@ def _storm(target: Target, scale: dict, transports: list[str]) -> dict:
             # A browser is identified by its session cookie; the bare baseline has no
             # cookies and takes the token.
             browser_cookies=transports == storm.BROWSER and target.kind == "product",
+            server_cpu=lambda: _cpu_seconds(target.pid),
         )
     )
     if target.kind == "baseline":
@@ -275,11 +276,15 @@ def p11_reload_wave(target: Target, scale: dict) -> dict:
     people = asyncio.run(_cookies(target, slug, room_ids, scale["reload_people"]))
     moderator = _moderator_cookie(target.base)
     out = {"lost": 0, "errors": 0}
-    # The panel page (reported, no target) goes last: a full render per request, its wrk
-    # leaves a backlog of renders for closed connections that the next page's first
-    # requests would wait behind.
+    # The room pages twice: first as after a restart, nothing kept (every room's page
+    # rendered by the wave itself; reported), then as a hall reloads in the middle of a
+    # session (each person opened their room page when they joined: the join form
+    # redirects there), which the target is for. Then the console, and each joined
+    # participant's panel page (the link back from the room page).
+    rooms = [(f"/s/{slug}/rooms/{room}", cookie) for room, cookie in people]
     pages = {
-        "room": [(f"/s/{slug}/rooms/{room}", cookie) for room, cookie in people],
+        "room_restart": rooms,
+        "room": rooms,
         "console": [(f"/s/{slug}/moderate", moderator)],
         "panel": [(f"/s/{slug}", cookie) for _, cookie in people],
     }

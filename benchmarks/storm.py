@@ -144,7 +144,10 @@ async def storm(
     window: float,
     browser_cookies: bool,
     seed: int = 1,
+    server_cpu=None,
 ) -> dict:
+    """`server_cpu`, when given, reads the server process's CPU seconds: the storm then
+    reports the server's CPU per returning participant (what bounds the return on one core)."""
     rng = random.Random(seed)
     people = [Person(room_ids[k % len(room_ids)], "") for k in range(n)]
     stayers = [Person(room_id, "") for room_id in room_ids]
@@ -217,6 +220,7 @@ async def storm(
     # The drop: every participant's connection cut at once.
     kernel_before = listen_overflows()
     storming["now"] = True
+    cpu_before = server_cpu() if server_cpu else None
     t0 = time.perf_counter()
     old = [p.client for p in people]
     # Connections the server already closed before the drop (a missed ping on a loaded
@@ -259,6 +263,7 @@ async def storm(
         *(post_during(s, rng.uniform(0, window)) for s in stayers),
     )
     all_back_s = max((p.back_at or t0) for p in people) - t0
+    cpu_storm = server_cpu() - cpu_before if server_cpu else None
     # Anything still on its way live arrives now; what is missing after that is lost.
     deadline = time.perf_counter() + 10
     while time.perf_counter() < deadline and any(truth[p.room_id] - p.known for p in people):
@@ -303,6 +308,8 @@ async def storm(
         "refused_by_rate_limits": rate_limited,
         "listen_overflows": kernel_after["ListenOverflows"] - kernel_before["ListenOverflows"],
         "listen_drops": kernel_after["ListenDrops"] - kernel_before["ListenDrops"],
+        # Connect, room:join with since, the posts made meanwhile and their deliveries.
+        "server_cpu_ms_per_return": round(cpu_storm * 1000 / n, 2) if cpu_storm is not None else None,
         "moderator_notices": round(sum(notices.values()) / max(1, moderators), 1),
         "moderator_notices_by_event": notices,
     }
