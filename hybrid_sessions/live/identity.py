@@ -69,19 +69,8 @@ def fingerprint(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()[:12]
 
 
-def _places(tokens: list) -> dict[int, int]:
-    """Session id -> participant id for these tokens. A participant's socket carries one
-    token: read past the ORM, as a thousand of them reconnect within seconds when a
-    venue's Wi-Fi comes back (benchmarks/README.md, P8)."""
-    if len(tokens) == 1:
-        found = accounts.participant_place(tokens[0], quick_reads.of(current_app))
-        if found is not None:
-            return found
-    return accounts.participant_places(tokens)
-
-
 def from_token(token: object) -> Identity:
-    places = _places([token])
+    places = accounts.participant_places([token], quick_reads.of(current_app))
     if places:
         return Identity(participants=places, fingerprint=fingerprint(token))
     moderator = accounts.moderator_for_token(token)
@@ -102,7 +91,7 @@ def from_cookie() -> Identity:
         identity.moderator_id = moderator.id
         identity.moderator_epoch = moderator.session_epoch
     tokens = cookie.participant_tokens()
-    identity.participants.update(_places(tokens))
+    identity.participants.update(accounts.participant_places(tokens, quick_reads.of(current_app)))
     if identity.moderator_id is None and not identity.participants:
         raise Unauthorized("sign in or join a session first")
     identity.fingerprint = fingerprint("|".join(map(str, [identity.moderator_id, *tokens])))
