@@ -352,8 +352,8 @@ def console(moderator, slug: str):
         "reachability": reachability(request.host),
         "join_url": shareable_url("pages.join", slug=panel.slug),
     }
-    kept = personal_pages.current()
-    if kept is None or request.query_string or cookie.has_waiting_messages():
+    kept = personal_pages.for_this_request()
+    if kept is None:
         return render_template("moderate/console.html", **context)
     # Rendered once per session, language and Host (the addresses shown depend on it),
     # with markers for this moderator's e-mail and CSRF token (web/personal_pages.py).

@@ -87,15 +87,9 @@ def panel(slug: str):
         "counts": panels.room_counts(panel.id),
         "can_moderate": panels.can_moderate(moderator, panel),
     }
-    kept = personal_pages.current()
+    kept = personal_pages.for_this_request()
     in_a_room = participant is not None and participant.room_id is not None
-    if (
-        kept is None
-        or not in_a_room
-        or moderator is not None
-        or request.query_string
-        or cookie.has_waiting_messages()
-    ):
+    if kept is None or not in_a_room or moderator is not None:
         room_url = url_for("pages.room", slug=slug, room_id=participant.room_id) if in_a_room else None
         return render_template("panels/panel.html", participant=participant, room_url=room_url, **context)
     # A joined participant's page differs from everyone else's only by the way back to
@@ -249,8 +243,8 @@ def room(slug: str, room_id: int):
         "session_state": snapshots.session_state(panel),
         "moved": request.args.get("moved") == "1",
     }
-    kept = personal_pages.current()
-    if kept is None or request.query_string or cookie.has_waiting_messages() or cookie.signed_in_moderator():
+    kept = personal_pages.for_this_request()
+    if kept is None or cookie.signed_in_moderator():
         return render_template("rooms/room.html", participant=participant, **context)
     # Rendered once for everyone in this room (and language), with markers where this
     # participant's own values go (web/personal_pages.py).

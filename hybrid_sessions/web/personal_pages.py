@@ -353,6 +353,10 @@ class PersonalPages:
         return token
 
 
-def current() -> PersonalPages | None:
-    """This app's kept personal pages, or None when copies are off."""
+def for_this_request() -> PersonalPages | None:
+    """This app's kept personal pages, if this request's page may be kept: None when
+    copies are off, or the request has a query string or flashed messages waiting (meant
+    for this visitor only), as the middleware passes such requests to Flask."""
+    if request.query_string or cookie.has_waiting_messages():
+        return None
     return current_app.extensions.get("personal_pages")
